@@ -14,6 +14,7 @@ LogicalResult InputDataOp::inferReturnTypes(MLIRContext *ctx,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &types) {
+  adaptor = withDefaults<InputDataOp>(ctx, adaptor);
   StringRef opName = getOperationName();
   FailureOr<RankedTensorType> in =
       getActivationType(loc, opName, adaptor.getInput(), "input");

@@ -68,6 +68,18 @@ FailureOr<Type> makeIntegerElement(std::optional<Location> loc,
                                    StringRef attrName, int64_t bits,
                                    bool isSigned);
 
+/// `adaptor` with its default-valued properties filled in. Builders run
+/// inference before the op exists, when ODS defaults are not populated yet.
+template <typename OpT>
+typename OpT::Adaptor withDefaults(MLIRContext *ctx,
+                                   typename OpT::Adaptor adaptor) {
+  typename OpT::Properties props = adaptor.getProperties();
+  OpT::populateDefaultProperties(OperationName(OpT::getOperationName(), ctx),
+                                 props);
+  return typename OpT::Adaptor(adaptor.getOperands(), adaptor.getAttributes(),
+                               props);
+}
+
 /// Checks that `value` is >= 1.
 LogicalResult checkPositive(std::optional<Location> loc, StringRef opName,
                             StringRef name, int64_t value);

@@ -137,6 +137,7 @@ static int64_t channelsOf(Value v) {
 LogicalResult InputConvolutionalOp::inferReturnTypes(
     MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
     SmallVectorImpl<Type> &types) {
+  adaptor = withDefaults<InputConvolutionalOp>(ctx, adaptor);
   return inferV1Conv(ctx, loc, getOperationName(), adaptor, types);
 }
 
@@ -165,6 +166,7 @@ LogicalResult
 ConvolutionalOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
                                   Adaptor adaptor,
                                   SmallVectorImpl<Type> &types) {
+  adaptor = withDefaults<ConvolutionalOp>(ctx, adaptor);
   return inferV1Conv(ctx, loc, getOperationName(), adaptor, types);
 }
 
@@ -184,6 +186,7 @@ LogicalResult ConvolutionalOp::verify() {
 LogicalResult SeparableConvolutionalOp::inferReturnTypes(
     MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
     SmallVectorImpl<Type> &types) {
+  adaptor = withDefaults<SeparableConvolutionalOp>(ctx, adaptor);
   return inferV1Conv(ctx, loc, getOperationName(), adaptor, types);
 }
 
@@ -213,6 +216,7 @@ LogicalResult FullyConnectedOp::inferReturnTypes(MLIRContext *ctx,
                                                  std::optional<Location> loc,
                                                  Adaptor adaptor,
                                                  SmallVectorImpl<Type> &types) {
+  adaptor = withDefaults<FullyConnectedOp>(ctx, adaptor);
   StringRef opName = getOperationName();
   FailureOr<RankedTensorType> in =
       getActivationType(loc, opName, adaptor.getInput(), "input");

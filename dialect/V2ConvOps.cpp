@@ -223,6 +223,7 @@ LogicalResult InputConv2DOp::inferReturnTypes(MLIRContext *ctx,
                                               std::optional<Location> loc,
                                               Adaptor a,
                                               SmallVectorImpl<Type> &types) {
+  a = withDefaults<InputConv2DOp>(ctx, a);
   return inferV2Window(ctx, loc, getOperationName(), a,
                        int64_t(a.getFilters()), types);
 }
@@ -244,6 +245,7 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *ctx,
                                          std::optional<Location> loc,
                                          Adaptor a,
                                          SmallVectorImpl<Type> &types) {
+  a = withDefaults<Conv2DOp>(ctx, a);
   return inferV2Window(ctx, loc, getOperationName(), a,
                        int64_t(a.getFilters()), types);
 }
@@ -258,6 +260,7 @@ LogicalResult Conv2DOp::verify() {
 LogicalResult Conv2DTransposeOp::inferReturnTypes(
     MLIRContext *ctx, std::optional<Location> loc, Adaptor a,
     SmallVectorImpl<Type> &types) {
+  a = withDefaults<Conv2DTransposeOp>(ctx, a);
   return inferV2Transpose(ctx, loc, getOperationName(), a,
                           int64_t(a.getFilters()), types);
 }
@@ -272,6 +275,7 @@ LogicalResult Conv2DTransposeOp::verify() {
 LogicalResult DepthwiseConv2DOp::inferReturnTypes(
     MLIRContext *ctx, std::optional<Location> loc, Adaptor a,
     SmallVectorImpl<Type> &types) {
+  a = withDefaults<DepthwiseConv2DOp>(ctx, a);
   return inferV2Window(ctx, loc, getOperationName(), a, std::nullopt, types);
 }
 
@@ -285,6 +289,7 @@ LogicalResult DepthwiseConv2DOp::verify() {
 LogicalResult DepthwiseConv2DTransposeOp::inferReturnTypes(
     MLIRContext *ctx, std::optional<Location> loc, Adaptor a,
     SmallVectorImpl<Type> &types) {
+  a = withDefaults<DepthwiseConv2DTransposeOp>(ctx, a);
   return inferV2Transpose(ctx, loc, getOperationName(), a, std::nullopt,
                           types);
 }
@@ -300,6 +305,7 @@ LogicalResult Dense1DOp::inferReturnTypes(MLIRContext *ctx,
                                           std::optional<Location> loc,
                                           Adaptor a,
                                           SmallVectorImpl<Type> &types) {
+  a = withDefaults<Dense1DOp>(ctx, a);
   StringRef opName = getOperationName();
   FailureOr<RankedTensorType> in =
       getActivationType(loc, opName, a.getInput(), "input");
@@ -325,6 +331,7 @@ LogicalResult Dense1DOp::verify() {
 LogicalResult BufferTempConvOp::inferReturnTypes(
     MLIRContext *ctx, std::optional<Location> loc, Adaptor a,
     SmallVectorImpl<Type> &types) {
+  a = withDefaults<BufferTempConvOp>(ctx, a);
   return inferV2Temporal(ctx, loc, getOperationName(), a,
                          int64_t(a.getFilters()), types);
 }
@@ -340,6 +347,7 @@ LogicalResult BufferTempConvOp::verify() {
 LogicalResult DepthwiseBufferTempConvOp::inferReturnTypes(
     MLIRContext *ctx, std::optional<Location> loc, Adaptor a,
     SmallVectorImpl<Type> &types) {
+  a = withDefaults<DepthwiseBufferTempConvOp>(ctx, a);
   return inferV2Temporal(ctx, loc, getOperationName(), a, std::nullopt, types);
 }
 

@@ -22,6 +22,7 @@ using namespace mlir::akida;
 LogicalResult AddOp::inferReturnTypes(MLIRContext *ctx,
                                       std::optional<Location> loc, Adaptor a,
                                       SmallVectorImpl<Type> &types) {
+  a = withDefaults<AddOp>(ctx, a);
   StringRef opName = getOperationName();
   FailureOr<RankedTensorType> lhs =
       getActivationType(loc, opName, a.getLhs(), "first input");
@@ -142,6 +143,7 @@ LogicalResult ExtractTokenOp::inferReturnTypes(MLIRContext *ctx,
                                                std::optional<Location> loc,
                                                Adaptor a,
                                                SmallVectorImpl<Type> &types) {
+  a = withDefaults<ExtractTokenOp>(ctx, a);
   StringRef opName = getOperationName();
   FailureOr<RankedTensorType> in =
       getActivationType(loc, opName, a.getInput(), "input");
