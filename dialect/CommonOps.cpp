@@ -33,7 +33,7 @@ LogicalResult InputDataOp::inferReturnTypes(MLIRContext *ctx,
 }
 
 LogicalResult InputDataOp::verify() {
-  if (failed(verifyLayerPlacement(*this)))
+  if (failed(verifyLayer(*this)))
     return failure();
   auto element = cast<IntegerType>(getInput().getType().getElementType());
   int64_t bits = getInputBits();

@@ -7,7 +7,8 @@
 using namespace mlir;
 using namespace mlir::akida;
 
-static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+/// ceil(a / b) for a >= 1, b >= 1, without overflow.
+static int64_t ceilDiv(int64_t a, int64_t b) { return (a - 1) / b + 1; }
 
 int64_t mlir::akida::windowOutputDim(int64_t in, int64_t size, int64_t stride,
                                      Padding padding) {
@@ -30,9 +31,9 @@ FailureOr<std::array<int64_t, 2>>
 mlir::akida::readPair(std::optional<Location> loc, StringRef opName,
                       StringRef name, ArrayRef<int64_t> values) {
   if (values.size() != 2)
-    return emitOptionalError(loc, "'", opName, "' op '", name, "' has ",
-                             values.size(),
-                             " values but needs 2 (rows, columns)");
+    return emitOptionalError(loc, "'", opName, "' op '", name,
+                             "' needs exactly 2 values (rows, columns), got ",
+                             values.size());
   return std::array<int64_t, 2>{values[0], values[1]};
 }
 
@@ -131,6 +132,11 @@ mlir::akida::getActivationType(std::optional<Location> loc, StringRef opName,
     return emitOptionalError(loc, "'", opName, "' op ", operandName,
                              " must be a 4-D NHWC tensor, got ",
                              value.getType());
+  if (type.getDimSize(0) == 0)
+    return emitOptionalError(loc, "'", opName, "' op ", operandName,
+                             " has an empty batch (0); the batch must be "
+                             "dynamic (?) or at least 1, got ",
+                             type);
   for (int i = 1; i < 4; ++i) {
     if (type.isDynamicDim(i) || type.getDimSize(i) < 1)
       return emitOptionalError(loc, "'", opName, "' op ", operandName,

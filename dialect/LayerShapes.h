@@ -2,8 +2,8 @@
 //
 // Shape inference shared by the akida ops: convolution windows, padding,
 // pooling and the NHWC result types. Every helper validates the parameters it
-// reads and reports a bad one by name, because inference runs before (and
-// without) the op verifiers, e.g. from builders.
+// reads and reports a bad one by name: inference runs from builders before an
+// op exists, and the op verifiers run it first to check their parameters.
 //
 //===----------------------------------------------------------------------===//
 #ifndef AKIDA_DIALECT_LAYERSHAPES_H

@@ -88,8 +88,14 @@ std::optional<IpVersion> mlir::akida::getModuleIpVersion(Operation *op) {
   return std::nullopt;
 }
 
-LogicalResult mlir::akida::verifyLayerPlacement(LayerOpInterface layer) {
+LogicalResult mlir::akida::verifyLayer(LayerOpInterface layer) {
   Operation *op = layer.getOperation();
+  SmallVector<Type, 1> inferred;
+  if (failed(cast<InferTypeOpInterface>(op).inferReturnTypes(
+          op->getContext(), op->getLoc(), op->getOperands(),
+          op->getRawDictionaryAttrs(), op->getPropertiesStorage(),
+          op->getRegions(), inferred)))
+    return failure();
   if (layer.isInputLayer()) {
     if (!isa<BlockArgument>(op->getOperand(0)))
       return op->emitOpError("is an input layer and must read a model "

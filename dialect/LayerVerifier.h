@@ -21,10 +21,15 @@ std::optional<SmallVector<int64_t>> getIntegerValues(ElementsAttr attr);
 /// Float values of a dense or dense-resource f32 elements attribute.
 std::optional<SmallVector<float>> getFloatValues(ElementsAttr attr);
 
-/// Checks the graph position and IP version of a layer: an input layer reads
-/// a model argument, any other layer reads the result of another akida layer,
-/// and the enclosing module declares an IP version equal to the layer's.
-LogicalResult verifyLayerPlacement(LayerOpInterface layer);
+/// The checks every layer starts with, in this order:
+/// - its parameters, by running the op's own shape inference, which validates
+///   every parameter it reads (MLIR checks the inferred types only after
+///   verify(), so without this a bad parameter would surface as a confusing
+///   variable-shape error, or index out of range);
+/// - its place in the graph: an input layer reads a model argument, any other
+///   layer reads the result of another akida layer;
+/// - the enclosing module declares an IP version equal to the layer's.
+LogicalResult verifyLayer(LayerOpInterface layer);
 
 /// Checks that `value` of parameter `name` is one of `allowed`.
 LogicalResult verifyOneOf(Operation *op, StringRef name, int64_t value,

@@ -92,7 +92,7 @@ static LogicalResult inferV1Conv(MLIRContext *ctx, std::optional<Location> loc,
 template <typename OpT>
 static LogicalResult verifyV1Layer(OpT op, int64_t units) {
   Operation *raw = op.getOperation();
-  if (failed(verifyLayerPlacement(op)) ||
+  if (failed(verifyLayer(op)) ||
       failed(verifyOneOf(raw, "weights_bits", op.getWeightsBits(),
                          {1, 2, 4, 8})))
     return failure();

@@ -49,8 +49,10 @@ static LogicalResult inferV2Window(MLIRContext *ctx,
                 a.getPoolType(), a.getPoolSize(), a.getPoolStride());
   auto out = inferSpatialOutput(loc, opName, in->getDimSize(1),
                                 in->getDimSize(2), p);
+  if (failed(out))
+    return failure();
   auto element = v2Element(loc, ctx, opName, a);
-  if (failed(out) || failed(element))
+  if (failed(element))
     return failure();
   types.push_back(makeNHWC(*in, (*out)[0], (*out)[1], channels, *element));
   return success();
@@ -117,7 +119,7 @@ static LogicalResult verifyV2Layer(OpT op, int64_t inChannels,
                                    int64_t filters) {
   Operation *raw = op.getOperation();
   MLIRContext *ctx = op.getContext();
-  if (failed(verifyLayerPlacement(op)) ||
+  if (failed(verifyLayer(op)) ||
       failed(verifyOneOf(raw, "weights_bits", op.getWeightsBits(),
                          {1, 2, 4, 8})) ||
       failed(verifyBits(raw, "buffer_bits", op.getBufferBits())) ||
@@ -192,7 +194,7 @@ static LogicalResult verifyV2Layer(OpT op, int64_t inChannels,
                      ? lutType.getDimSize(0)
                      : -1;
   if (size < 2 || size > 2048 || !llvm::isPowerOf2_64(size))
-    return op.emitOpError("variable 'lut_values' has shape ")
+    return op.emitOpError("variable 'lut_values' has type ")
            << lutType << " but must be a 1-D table whose size is a power of "
            << "two between 2 and 2048";
   return verifyVariable(raw, "lut_values", lut, si32(ctx), {size},
@@ -232,13 +234,13 @@ LogicalResult InputConv2DOp::verify() {
   int64_t c = channelsOf(getInput()), f = getFilters(), k = getKernelSize();
   auto element = cast<IntegerType>(
       cast<ShapedType>(getInput().getType()).getElementType());
-  if (element.getWidth() != 8)
+  if (element.getWidth() != 8 || element.isSignless())
     return emitOpError("input element type ")
-           << element << " must be 8-bit (ui8 or si8): the input convolution "
+           << element << " must be ui8 or si8: the input convolution "
            << "reads raw 8-bit data";
-  if (failed(verifyWeights(*this, {k, k, c, f}, kConvWeights)))
+  if (failed(verifyV2Layer(*this, c, f)))
     return failure();
-  return verifyV2Layer(*this, c, f);
+  return verifyWeights(*this, {k, k, c, f}, kConvWeights);
 }
 
 LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *ctx,
@@ -252,9 +254,9 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *ctx,
 
 LogicalResult Conv2DOp::verify() {
   int64_t c = channelsOf(getInput()), f = getFilters(), k = getKernelSize();
-  if (failed(verifyWeights(*this, {k, k, c, f}, kConvWeights)))
+  if (failed(verifyV2Layer(*this, c, f)))
     return failure();
-  return verifyV2Layer(*this, c, f);
+  return verifyWeights(*this, {k, k, c, f}, kConvWeights);
 }
 
 LogicalResult Conv2DTransposeOp::inferReturnTypes(
@@ -267,9 +269,9 @@ LogicalResult Conv2DTransposeOp::inferReturnTypes(
 
 LogicalResult Conv2DTransposeOp::verify() {
   int64_t c = channelsOf(getInput()), f = getFilters(), k = getKernelSize();
-  if (failed(verifyWeights(*this, {k, k, c, f}, kConvWeights)))
+  if (failed(verifyV2Layer(*this, c, f)))
     return failure();
-  return verifyV2Layer(*this, c, f);
+  return verifyWeights(*this, {k, k, c, f}, kConvWeights);
 }
 
 LogicalResult DepthwiseConv2DOp::inferReturnTypes(
@@ -281,9 +283,9 @@ LogicalResult DepthwiseConv2DOp::inferReturnTypes(
 
 LogicalResult DepthwiseConv2DOp::verify() {
   int64_t c = channelsOf(getInput()), k = getKernelSize();
-  if (failed(verifyWeights(*this, {k, k, c}, kDepthwiseWeights)))
+  if (failed(verifyV2Layer(*this, c, c)))
     return failure();
-  return verifyV2Layer(*this, c, c);
+  return verifyWeights(*this, {k, k, c}, kDepthwiseWeights);
 }
 
 LogicalResult DepthwiseConv2DTransposeOp::inferReturnTypes(
@@ -296,9 +298,9 @@ LogicalResult DepthwiseConv2DTransposeOp::inferReturnTypes(
 
 LogicalResult DepthwiseConv2DTransposeOp::verify() {
   int64_t c = channelsOf(getInput()), k = getKernelSize();
-  if (failed(verifyWeights(*this, {k, k, c}, kDepthwiseWeights)))
+  if (failed(verifyV2Layer(*this, c, c)))
     return failure();
-  return verifyV2Layer(*this, c, c);
+  return verifyWeights(*this, {k, k, c}, kDepthwiseWeights);
 }
 
 LogicalResult Dense1DOp::inferReturnTypes(MLIRContext *ctx,
@@ -322,10 +324,10 @@ LogicalResult Dense1DOp::verify() {
   auto in = cast<ShapedType>(getInput().getType());
   int64_t features = in.getDimSize(1) * in.getDimSize(2) * in.getDimSize(3);
   int64_t units = getUnits();
-  if (failed(verifyWeights(*this, {features, units},
-                           "flattened input features × units")))
+  if (failed(verifyV2Layer(*this, in.getDimSize(3), units)))
     return failure();
-  return verifyV2Layer(*this, in.getDimSize(3), units);
+  return verifyWeights(*this, {features, units},
+                           "flattened input features × units");
 }
 
 LogicalResult BufferTempConvOp::inferReturnTypes(
@@ -338,10 +340,10 @@ LogicalResult BufferTempConvOp::inferReturnTypes(
 
 LogicalResult BufferTempConvOp::verify() {
   int64_t c = channelsOf(getInput()), f = getFilters(), t = getFifoSize();
-  if (failed(verifyWeights(*this, {t, c, f},
-                           "fifo_size × input channels × filters")))
+  if (failed(verifyV2Layer(*this, c, f)))
     return failure();
-  return verifyV2Layer(*this, c, f);
+  return verifyWeights(*this, {t, c, f},
+                           "fifo_size × input channels × filters");
 }
 
 LogicalResult DepthwiseBufferTempConvOp::inferReturnTypes(
@@ -353,7 +355,7 @@ LogicalResult DepthwiseBufferTempConvOp::inferReturnTypes(
 
 LogicalResult DepthwiseBufferTempConvOp::verify() {
   int64_t c = channelsOf(getInput()), t = getFifoSize();
-  if (failed(verifyWeights(*this, {t, c}, "fifo_size × channels")))
+  if (failed(verifyV2Layer(*this, c, c)))
     return failure();
-  return verifyV2Layer(*this, c, c);
+  return verifyWeights(*this, {t, c}, "fifo_size × channels");
 }

@@ -44,7 +44,7 @@ LogicalResult AddOp::inferReturnTypes(MLIRContext *ctx,
 }
 
 LogicalResult AddOp::verify() {
-  if (failed(verifyLayerPlacement(*this)))
+  if (failed(verifyLayer(*this)))
     return failure();
   for (auto [name, bits] : {std::pair<StringRef, int64_t>{"buffer_bits",
                                                           getBufferBits()},
@@ -108,7 +108,7 @@ LogicalResult ConcatenateOp::inferReturnTypes(MLIRContext *ctx,
   return success();
 }
 
-LogicalResult ConcatenateOp::verify() { return verifyLayerPlacement(*this); }
+LogicalResult ConcatenateOp::verify() { return verifyLayer(*this); }
 
 //===----------------------------------------------------------------------===//
 // DequantizerOp
@@ -127,7 +127,7 @@ LogicalResult DequantizerOp::inferReturnTypes(MLIRContext *ctx,
 }
 
 LogicalResult DequantizerOp::verify() {
-  if (failed(verifyLayerPlacement(*this)))
+  if (failed(verifyLayer(*this)))
     return failure();
   int64_t channels = cast<ShapedType>(getInput().getType()).getDimSize(3);
   return verifyVariable(*this, "scales", getScalesAttr(),
@@ -161,4 +161,4 @@ LogicalResult ExtractTokenOp::inferReturnTypes(MLIRContext *ctx,
   return success();
 }
 
-LogicalResult ExtractTokenOp::verify() { return verifyLayerPlacement(*this); }
+LogicalResult ExtractTokenOp::verify() { return verifyLayer(*this); }
