@@ -130,6 +130,20 @@ static int64_t channelsOf(Value v) {
   return cast<ShapedType>(v.getType()).getDimSize(3);
 }
 
+/// Convolution weights `(kx, ky, C, F)` that fit weights_bits.
+template <typename OpT> static LogicalResult verifyConvWeights(OpT op) {
+  auto k = op.getKernelSize();
+  if (failed(verifyVariable(op, "weights", op.getWeightsAttr(),
+                            si8(op.getContext()),
+                            {k[0], k[1], channelsOf(op.getInput()),
+                             int64_t(op.getFilters())},
+                            "kernel rows × kernel columns × input channels × "
+                            "filters")))
+    return failure();
+  return verifyWeightValues(op, "weights", op.getWeightsAttr(),
+                            op.getWeightsBits());
+}
+
 //===----------------------------------------------------------------------===//
 // Ops
 //===----------------------------------------------------------------------===//
@@ -153,13 +167,7 @@ LogicalResult InputConvolutionalOp::verify() {
   if (padValue < 0 || padValue > 255)
     return emitOpError("'padding_value' is ")
            << padValue << " but must be between 0 and 255";
-  auto k = getKernelSize();
-  if (failed(verifyVariable(*this, "weights", getWeightsAttr(), si8(getContext()),
-                            {k[0], k[1], channelsOf(getInput()), int64_t(getFilters())},
-                            "kernel rows × kernel columns × input channels × "
-                            "filters")))
-    return failure();
-  return verifyWeightValues(*this, "weights", getWeightsAttr(), getWeightsBits());
+  return verifyConvWeights(*this);
 }
 
 LogicalResult
@@ -174,13 +182,7 @@ LogicalResult ConvolutionalOp::verify() {
   if (failed(verifyV1Layer(*this, getFilters())) ||
       failed(verifyUnsignedInput(*this, getInput())))
     return failure();
-  auto k = getKernelSize();
-  if (failed(verifyVariable(*this, "weights", getWeightsAttr(), si8(getContext()),
-                            {k[0], k[1], channelsOf(getInput()), int64_t(getFilters())},
-                            "kernel rows × kernel columns × input channels × "
-                            "filters")))
-    return failure();
-  return verifyWeightValues(*this, "weights", getWeightsAttr(), getWeightsBits());
+  return verifyConvWeights(*this);
 }
 
 LogicalResult SeparableConvolutionalOp::inferReturnTypes(

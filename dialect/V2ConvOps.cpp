@@ -58,44 +58,25 @@ static LogicalResult inferV2Window(MLIRContext *ctx,
   return success();
 }
 
-/// Transposed layers: Same padding, stride 2, rows and columns double.
+/// Layers without a spatial window: transposed layers (Same padding, stride
+/// 2, rows and columns double; `scale` 2) and temporal layers (rows and columns
+/// kept; `scale` 1). `sizeName`/`size` is the one window parameter they have.
 template <typename AdaptorT>
-static LogicalResult inferV2Transpose(MLIRContext *ctx,
-                                      std::optional<Location> loc,
-                                      StringRef opName, AdaptorT &a,
-                                      std::optional<int64_t> filters,
-                                      SmallVectorImpl<Type> &types) {
+static LogicalResult inferV2Grid(MLIRContext *ctx, std::optional<Location> loc,
+                                 StringRef opName, AdaptorT &a,
+                                 StringRef sizeName, int64_t size,
+                                 int64_t scale, std::optional<int64_t> filters,
+                                 SmallVectorImpl<Type> &types) {
   FailureOr<RankedTensorType> in =
       getActivationType(loc, opName, a.getInput(), "input");
-  if (failed(in) ||
-      failed(checkPositive(loc, opName, "kernel_size", a.getKernelSize())) ||
+  if (failed(in) || failed(checkPositive(loc, opName, sizeName, size)) ||
       (filters && failed(checkPositive(loc, opName, "filters", *filters))))
     return failure();
   auto element = v2Element(loc, ctx, opName, a);
   if (failed(element))
     return failure();
-  types.push_back(makeNHWC(*in, 2 * in->getDimSize(1), 2 * in->getDimSize(2),
-                           filters ? *filters : in->getDimSize(3), *element));
-  return success();
-}
-
-/// Temporal layers keep rows and columns.
-template <typename AdaptorT>
-static LogicalResult inferV2Temporal(MLIRContext *ctx,
-                                     std::optional<Location> loc,
-                                     StringRef opName, AdaptorT &a,
-                                     std::optional<int64_t> filters,
-                                     SmallVectorImpl<Type> &types) {
-  FailureOr<RankedTensorType> in =
-      getActivationType(loc, opName, a.getInput(), "input");
-  if (failed(in) ||
-      failed(checkPositive(loc, opName, "fifo_size", a.getFifoSize())) ||
-      (filters && failed(checkPositive(loc, opName, "filters", *filters))))
-    return failure();
-  auto element = v2Element(loc, ctx, opName, a);
-  if (failed(element))
-    return failure();
-  types.push_back(makeNHWC(*in, in->getDimSize(1), in->getDimSize(2),
+  types.push_back(makeNHWC(*in, scale * in->getDimSize(1),
+                           scale * in->getDimSize(2),
                            filters ? *filters : in->getDimSize(3), *element));
   return success();
 }
@@ -263,8 +244,8 @@ LogicalResult Conv2DTransposeOp::inferReturnTypes(
     MLIRContext *ctx, std::optional<Location> loc, Adaptor a,
     SmallVectorImpl<Type> &types) {
   a = withDefaults<Conv2DTransposeOp>(ctx, a);
-  return inferV2Transpose(ctx, loc, getOperationName(), a,
-                          int64_t(a.getFilters()), types);
+  return inferV2Grid(ctx, loc, getOperationName(), a, "kernel_size",
+                     a.getKernelSize(), 2, int64_t(a.getFilters()), types);
 }
 
 LogicalResult Conv2DTransposeOp::verify() {
@@ -292,8 +273,8 @@ LogicalResult DepthwiseConv2DTransposeOp::inferReturnTypes(
     MLIRContext *ctx, std::optional<Location> loc, Adaptor a,
     SmallVectorImpl<Type> &types) {
   a = withDefaults<DepthwiseConv2DTransposeOp>(ctx, a);
-  return inferV2Transpose(ctx, loc, getOperationName(), a, std::nullopt,
-                          types);
+  return inferV2Grid(ctx, loc, getOperationName(), a, "kernel_size",
+                     a.getKernelSize(), 2, std::nullopt, types);
 }
 
 LogicalResult DepthwiseConv2DTransposeOp::verify() {
@@ -334,8 +315,8 @@ LogicalResult BufferTempConvOp::inferReturnTypes(
     MLIRContext *ctx, std::optional<Location> loc, Adaptor a,
     SmallVectorImpl<Type> &types) {
   a = withDefaults<BufferTempConvOp>(ctx, a);
-  return inferV2Temporal(ctx, loc, getOperationName(), a,
-                         int64_t(a.getFilters()), types);
+  return inferV2Grid(ctx, loc, getOperationName(), a, "fifo_size",
+                     a.getFifoSize(), 1, int64_t(a.getFilters()), types);
 }
 
 LogicalResult BufferTempConvOp::verify() {
@@ -350,7 +331,8 @@ LogicalResult DepthwiseBufferTempConvOp::inferReturnTypes(
     MLIRContext *ctx, std::optional<Location> loc, Adaptor a,
     SmallVectorImpl<Type> &types) {
   a = withDefaults<DepthwiseBufferTempConvOp>(ctx, a);
-  return inferV2Temporal(ctx, loc, getOperationName(), a, std::nullopt, types);
+  return inferV2Grid(ctx, loc, getOperationName(), a, "fifo_size",
+                     a.getFifoSize(), 1, std::nullopt, types);
 }
 
 LogicalResult DepthwiseBufferTempConvOp::verify() {
