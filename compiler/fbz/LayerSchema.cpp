@@ -200,6 +200,24 @@ int64_t param(const LayerDesc &layer, const std::string &name) {
                               ") has no parameter '" + name + "'");
 }
 
+void fillDefaultParams(LayerDesc &layer) {
+  for (const ParamSpec &spec : layerSchema(layer.type).params) {
+    if (!spec.defaultValue)
+      continue;
+    if (spec.kind == ParamKind::Pair) {
+      std::string x = std::string(spec.name) + "_x";
+      std::string y = std::string(spec.name) + "_y";
+      // An optional pair is set as a whole or not at all.
+      if (spec.optional && !layer.params.count(x) && !layer.params.count(y))
+        continue;
+      layer.params.emplace(x, *spec.defaultValue);
+      layer.params.emplace(y, *spec.defaultValue);
+    } else {
+      layer.params.emplace(spec.name, *spec.defaultValue);
+    }
+  }
+}
+
 int variableBits(const LayerDesc &layer, const VariableSpec &spec) {
   if (spec.bitsParam)
     return static_cast<int>(param(layer, spec.bitsParam));

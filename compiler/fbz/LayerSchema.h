@@ -75,6 +75,11 @@ int64_t param(const LayerDesc &layer, const std::string &name);
 std::optional<int64_t> optionalParam(const LayerDesc &layer,
                                      const std::string &name);
 
+/// Stores every defaulted parameter the layer does not set (pairs as `_x` and
+/// `_y`), so that equal layers have equal dictionaries however they were
+/// built. Optional parameters without default stay absent.
+void fillDefaultParams(LayerDesc &layer);
+
 /// The bit width a variable of `layer` uses: the layer's `bitsParam` value,
 /// or the dtype width.
 int variableBits(const LayerDesc &layer, const VariableSpec &spec);

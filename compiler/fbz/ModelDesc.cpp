@@ -120,7 +120,8 @@ Array Array::fromFloats(std::vector<int64_t> shape,
   a.dtype = DType::Float32;
   a.shape = std::move(shape);
   a.bytes.resize(values.size() * 4);
-  std::memcpy(a.bytes.data(), values.data(), a.bytes.size());
+  if (!values.empty())
+    std::memcpy(a.bytes.data(), values.data(), a.bytes.size());
   return a;
 }
 

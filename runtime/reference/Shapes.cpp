@@ -73,6 +73,58 @@ ActType v2Element(const LayerDesc &layer, std::array<int64_t, 3> shape,
   return t;
 }
 
+/// Input element types the layers accept (as the dialect verifiers).
+void checkInputElement(const LayerDesc &layer, const ActType &in) {
+  switch (layer.type) {
+  case LayerType::InputConvolutional:
+    if (in.bits != 8 || in.isSigned)
+      fail(layer, "reads raw ui8 (uint8) data, got " +
+                      std::string(in.isSigned ? "signed " : "unsigned ") +
+                      std::to_string(in.bits) + "-bit values");
+    return;
+  case LayerType::InputConv2D:
+    if (in.bits != 8)
+      fail(layer, "reads raw 8-bit data (ui8 or si8), got " + std::to_string(in.bits) +
+                      "-bit values");
+    return;
+  case LayerType::Convolutional:
+  case LayerType::SeparableConvolutional:
+  case LayerType::FullyConnected:
+    if (in.isSigned)
+      fail(layer, "Akida 1.0 activations are unsigned but the input is "
+                  "signed");
+    return;
+  default:
+    return;
+  }
+}
+
+/// Ranges of the parameters every computation depends on.
+void checkRanges(const LayerDesc &layer) {
+  auto within = [&](const char *name, int64_t lo, int64_t hi) {
+    if (!layerSchema(layer.type).findParam(name))
+      return;
+    int64_t v = param(layer, name);
+    if (v < lo || v > hi)
+      fail(layer, std::string("'") + name + "' is " + std::to_string(v) +
+                      " but must be between " + std::to_string(lo) + " and " +
+                      std::to_string(hi));
+  };
+  within("buffer_bits", 1, 32);
+  within("post_op_buffer_bits", 1, 32);
+  within("padding_value", 0, 255);
+  within("input_signed", 0, 1);
+  const ParamSpec *activation = layerSchema(layer.type).findParam("activation");
+  if (activation)
+    within("activation", 0, activation->kind == ParamKind::Bool ? 1 : 2);
+  if (layerSchema(layer.type).findParam("weights_bits")) {
+    int64_t bits = param(layer, "weights_bits");
+    if (bits != 1 && bits != 2 && bits != 4 && bits != 8)
+      fail(layer, "'weights_bits' is " + std::to_string(bits) +
+                      " but must be one of 1, 2, 4, 8");
+  }
+}
+
 bool isV1(LayerType type) {
   return type == LayerType::InputConvolutional ||
          type == LayerType::Convolutional ||
@@ -192,8 +244,15 @@ ActType inferLayerOutput(const LayerDesc &layer,
   for (int64_t d : in.shape)
     if (d < 1)
       fail(layer, "input shape " + shapeStr(in.shape) + " has an empty dimension");
-  if (in.isFloat && layer.type != LayerType::InputData)
-    fail(layer, "input is float; Akida layers take integer activations");
+  for (const ActType &x : inputs) {
+    if (x.isFloat)
+      fail(layer, "input is float; Akida layers take integer activations");
+    if (x.bits < 1 || x.bits > 32)
+      fail(layer, "input values are " + std::to_string(x.bits) +
+                      "-bit; layers take 1- to 32-bit integers");
+  }
+  checkInputElement(layer, in);
+  checkRanges(layer);
 
   switch (layer.type) {
   case LayerType::InputData: {

@@ -1,0 +1,141 @@
+//===- Model.h - The Akida Model API ------------------------------*- C++ -*-===//
+//
+// The C++ mirror of akida.Model: build a model from layers or load a .fbz,
+// inspect and edit layers and variables, run it (forward, predict,
+// predict_classes, evaluate, evaluate_sparsity) on the reference kernels, and
+// save it. Every misuse throws std::invalid_argument (bad argument) or
+// std::runtime_error (wrong state) with a message naming the layer or argument
+// and what was expected.
+//
+//===----------------------------------------------------------------------===//
+#ifndef AKIDA_RUNTIME_MODEL_MODEL_H
+#define AKIDA_RUNTIME_MODEL_MODEL_H
+
+#include "compiler/fbz/ModelDesc.h"
+#include "runtime/reference/Reference.h"
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace akida {
+
+class Model;
+
+/// A layer of a model, as get_layer returns it: reads go to the model's
+/// layer, set_variable checks and writes through.
+class Layer {
+public:
+  const std::string &name() const { return desc().name; }
+  LayerType type() const { return desc().type; }
+  const std::map<std::string, int64_t> &params() const { return desc().params; }
+  /// A parameter (stored or defaulted).
+  int64_t param(const std::string &name) const;
+  /// Names of the layers this one reads.
+  std::vector<std::string> inbounds() const;
+  /// (rows, columns, channels) of the first input and of the output.
+  std::array<int64_t, 3> input_dims() const;
+  std::array<int64_t, 3> output_dims() const;
+  /// Element type of the output.
+  const ActType &output_type() const;
+  bool output_signed() const { return output_type().isSigned; }
+  int output_bits() const { return output_type().bits; }
+
+  std::vector<std::string> get_variable_names() const;
+  /// The variable's values; throws if the layer has no such variable set.
+  const Array &get_variable(const std::string &name) const;
+  /// Replaces a variable after checking its name, dtype, shape and value
+  /// range (weights within their bit width).
+  void set_variable(const std::string &name, const Array &values);
+
+  const LayerDesc &desc() const;
+
+private:
+  friend class Model;
+  Layer(Model *model, int index) : model(model), index(index) {}
+  Model *model;
+  int index;
+};
+
+class Model {
+public:
+  /// An empty model; add an input layer first.
+  Model() = default;
+  /// Loads a .fbz file.
+  explicit Model(const std::string &path);
+  /// Rebuilds a model from to_buffer() bytes.
+  static Model from_buffer(const std::vector<uint8_t> &bytes);
+  /// Wraps a description, validating every layer.
+  explicit Model(ModelDesc desc);
+
+  /// Appends a layer. The first layer must be an input layer and takes
+  /// `input_shape` (rows, columns, channels); later layers read the named
+  /// inbound layers, or the last layer when `inbounds` is empty. The layer's
+  /// variables may be given now or set later; forward needs them all.
+  void add(LayerDesc layer, const std::vector<std::string> &inbounds = {});
+  void add_input(LayerDesc layer, std::array<int64_t, 3> input_shape);
+  /// Removes the last layer.
+  void pop_layer();
+
+  Layer get_layer(const std::string &name);
+  Layer get_layer(int index);
+  int get_layer_count() const { return static_cast<int>(desc_.layers.size()); }
+  std::vector<Layer> layers();
+
+  std::array<int64_t, 3> input_shape() const;
+  std::array<int64_t, 3> output_shape() const;
+  IpVersion ip_version() const;
+  const ModelDesc &desc() const { return desc_; }
+
+  /// The unmapped summary (SDK format).
+  std::string summary() const;
+
+  void save(const std::string &path) const;
+  std::vector<uint8_t> to_buffer() const;
+
+  /// Runs NHWC inputs (uint8, or int8 for a signed input) through every
+  /// layer. Returns uint8/int8 activations, int32 potentials for wider or
+  /// activation-free outputs, float32 after a Dequantizer. batch_size 0 runs
+  /// the whole array at once; otherwise in chunks of that size.
+  Array forward(const Array &inputs, int batch_size = 0);
+  /// Dequantized float32 outputs; the last layer must have no activation.
+  Array predict(const Array &inputs, int batch_size = 0);
+  /// Class ids: argmax of predict (of forward for an activation output),
+  /// neurons grouped per class when num_classes divides the outputs.
+  std::vector<int> predict_classes(const Array &inputs, int num_classes = 0,
+                                   int batch_size = 0);
+  /// Fraction of samples whose predicted class equals the label.
+  float evaluate(const Array &inputs, const std::vector<int> &labels,
+                 int num_classes = 0, int batch_size = 0);
+  /// Fraction of zero activations per layer (by name) over `inputs`.
+  std::map<std::string, float> evaluate_sparsity(const Array &inputs);
+
+  /// Clears the FIFO state of temporal layers.
+  void reset_states();
+
+private:
+  friend class Layer;
+  /// Checks layer `index` (parameters, inbounds, variables) and records its
+  /// output type; throws naming the layer.
+  void validateLayer(size_t index);
+  void validateAll();
+  void checkRunnable() const;
+  /// Checks `inputs` against the model input (rank, shape, dtype).
+  void checkInputs(const Array &inputs, const char *caller) const;
+  /// Every layer's activations for samples [begin, begin + count).
+  std::vector<ref::Activations> runChunk(const Array &inputs, int64_t begin,
+                                         int64_t count);
+  /// Calls `consume` with each chunk's activations.
+  template <typename F>
+  void runBatches(const Array &inputs, int batch_size, const char *caller,
+                  F consume);
+  int layerIndex(const std::string &name) const;
+
+  ModelDesc desc_;
+  std::vector<ActType> outputTypes_;
+  std::vector<ref::TemporalState> states_;
+};
+
+} // namespace akida
+
+#endif // AKIDA_RUNTIME_MODEL_MODEL_H

@@ -1,0 +1,23 @@
+//===- Commands.h - Subcommands of the akida tool -----------------*- C++ -*-===//
+#ifndef AKIDA_TOOLS_AKIDA_COMMANDS_H
+#define AKIDA_TOOLS_AKIDA_COMMANDS_H
+
+#include "runtime/model/Model.h"
+
+#include <string>
+#include <vector>
+
+namespace akida::cli {
+
+/// Each returns the process exit code; errors are thrown (UsageError for a
+/// bad command line, std::exception otherwise) and printed by main.
+int runCommand(const std::vector<std::string> &args);
+int summaryCommand(const std::vector<std::string> &args);
+int zooCommand(const std::vector<std::string> &args);
+
+/// The model named by `-m PATH`, or the embedded default model.
+Model loadModelOrDefault(const std::optional<std::string> &path);
+
+} // namespace akida::cli
+
+#endif // AKIDA_TOOLS_AKIDA_COMMANDS_H

@@ -1,0 +1,65 @@
+//===- akida.cpp - The akida command-line tool ----------------------------===//
+//
+//   akida version | summary -m MODEL | run [-m MODEL] [-i IN.npy] [-o OUT.npy]
+//   akida zoo list | zoo NAME [--seed N] -o FILE.fbz
+//
+//===----------------------------------------------------------------------===//
+
+#include "tools/akida/Args.h"
+#include "tools/akida/Commands.h"
+
+#include "compiler/fbz/Version.h"
+
+#include <cstdio>
+#include <iostream>
+
+namespace {
+
+const char *kUsage =
+    "usage: akida <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  version                      print the version\n"
+    "  summary -m MODEL.fbz         print the model summary\n"
+    "  run [-m MODEL.fbz] [-i INPUTS.npy] [-o OUTPUTS.npy] [--batch-size N]\n"
+    "                               run a model (default: the embedded DS-CNN\n"
+    "                               KWS model; default input: random, seed 0)\n"
+    "  zoo list                     list the zoo models\n"
+    "  zoo NAME [--seed N] -o FILE.fbz\n"
+    "                               build a zoo model and save it\n";
+
+} // namespace
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  std::string command = argv[1];
+  std::vector<std::string> args(argv + 2, argv + argc);
+  try {
+    if (command == "version" || command == "--version") {
+      std::cout << AKIDA_VERSION_STRING << "\n";
+      return 0;
+    }
+    if (command == "help" || command == "--help" || command == "-h") {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (command == "run")
+      return akida::cli::runCommand(args);
+    if (command == "summary")
+      return akida::cli::summaryCommand(args);
+    if (command == "zoo")
+      return akida::cli::zooCommand(args);
+    std::cerr << "akida: unknown command '" << command
+              << "'; commands: version, summary, run, zoo (akida --help)\n";
+    return 2;
+  } catch (const akida::cli::UsageError &e) {
+    std::cerr << "akida " << command << ": " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception &e) {
+    std::cerr << "akida " << command << ": " << e.what() << "\n";
+    return 1;
+  }
+}
