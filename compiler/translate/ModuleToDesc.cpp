@@ -139,7 +139,9 @@ FailureOr<ModelDesc> moduleToModelDesc(ModuleOp module) {
   llvm::DenseMap<Value, int> layerOf;
   for (Operation &op : fn.getBody().front()) {
     if (isa<func::ReturnOp>(op)) {
-      if (op.getNumOperands() != 1 || model.layers.empty() ||
+      if (model.layers.empty())
+        return fn.emitError("the model has no layers");
+      if (op.getNumOperands() != 1 ||
           layerOf.lookup(op.getOperand(0)) !=
               static_cast<int>(model.layers.size()) - 1)
         return op.emitError("the model must return the result of its last "
