@@ -112,6 +112,22 @@ Model::Model(ModelDesc desc) : desc_(std::move(desc)) {
   validateAll();
 }
 
+Model::Model(std::array<int64_t, 3> input_shape, std::vector<LayerDesc> layers) {
+  if (layers.empty())
+    throw std::invalid_argument("a model needs at least an input layer");
+  add_input(layers.front(), input_shape);
+  for (size_t i = 1; i < layers.size(); ++i) {
+    std::vector<std::string> inbounds;
+    for (int j : layers[i].inbounds) {
+      if (j < 0 || static_cast<size_t>(j) >= i)
+        badLayer(layers[i], "inbound " + std::to_string(j) +
+                                " is not an earlier layer");
+      inbounds.push_back(desc_.layers[j].name);
+    }
+    add(layers[i], inbounds);
+  }
+}
+
 void Model::validateAll() {
   outputTypes_.clear();
   for (size_t i = 0; i < desc_.layers.size(); ++i)

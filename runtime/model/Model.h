@@ -67,6 +67,10 @@ public:
   static Model from_buffer(const std::vector<uint8_t> &bytes);
   /// Wraps a description, validating every layer.
   explicit Model(ModelDesc desc);
+  /// A model of `layers` in order: the first is the input layer and takes
+  /// `input_shape`; each other one reads its `inbounds` (indices) or, when
+  /// they are empty, the layer before it.
+  Model(std::array<int64_t, 3> input_shape, std::vector<LayerDesc> layers);
 
   /// Appends a layer. The first layer must be an input layer and takes
   /// `input_shape` (rows, columns, channels); later layers read the named

@@ -11,12 +11,29 @@ namespace akida {
 
 namespace {
 
+/// The value that should reach the top output level: the 99.5th percentile of
+/// a channel; for a 1x1 output (one value per calibration sample) twice the
+/// observed range above `floor`, since a few samples underestimate the tail.
+int64_t topValue(const std::vector<int64_t> &values, int64_t floor,
+                 bool pooled);
+
 int64_t quantile(std::vector<int64_t> values, double q) {
   if (values.empty())
     return 0;
   size_t k = static_cast<size_t>(q * static_cast<double>(values.size() - 1));
   std::nth_element(values.begin(), values.begin() + k, values.end());
   return values[k];
+}
+
+int64_t topValue(const std::vector<int64_t> &values, int64_t floor,
+                 bool pooled) {
+  if (!pooled)
+    return quantile(values, 0.995);
+  return floor + 2 * (quantile(values, 1.0) - floor);
+}
+
+bool isPooled(const ref::Activations &a) {
+  return a.type.shape[0] * a.type.shape[1] == 1;
 }
 
 /// The values of channel `c` of NHWC activations.
@@ -146,7 +163,7 @@ void ZooBuilder::addV1(LayerDesc layer, int actBits) {
   for (int64_t f = 0; f < units; ++f) {
     std::vector<int64_t> p = channel(potentials, f);
     int64_t t = quantile(p, share.next());
-    int64_t top = quantile(p, 0.995);
+    int64_t top = topValue(p, t, isPooled(potentials));
     double effective = top > t ? double(top - t) / double(levels) : 1.0;
     thresholds[f] = t;
     // Stored act_step is the 4-bit step: s_eff = act_step * 2^(4 - bits).
@@ -204,7 +221,8 @@ void ZooBuilder::addV2(LayerDesc layer, bool relu) {
       ++s;
     bias[f] = (target + (s ? (int64_t(1) << (s - 1)) : 0)) >> s;
     biasShift[f] = s;
-    int64_t top = quantile(a, 0.995) + positions * (bias[f] << s);
+    int64_t biasTotal = positions * (bias[f] << s);
+    int64_t top = topValue(a, -biasTotal, isPooled(acc)) + biasTotal;
     if (top < 1)
       top = 1;
     // y = round(top * scale * 2^shift) ~ 255 with scale in [64, 255].

@@ -85,6 +85,17 @@ TEST(Model, ForwardWorkedByHand) {
   EXPECT_FLOAT_EQ(m.evaluate(ones({2, 4, 4, 1}), {2, 0}), 0.5f);
 }
 
+TEST(Model, FromALayerList) {
+  Model built = tinyV1();
+  Model listed(built.input_shape(), built.desc().layers);
+  EXPECT_EQ(listed.desc(), built.desc());
+  EXPECT_THROW(Model({4, 4, 1}, {}), std::invalid_argument);
+  // The input layer must come first.
+  std::vector<LayerDesc> reversed = {built.desc().layers[1],
+                                     built.desc().layers[0]};
+  EXPECT_THROW(Model({4, 4, 1}, reversed), std::invalid_argument);
+}
+
 TEST(Model, BatchingGivesTheSameOutputs) {
   Model m = tinyV1();
   std::vector<int64_t> v(5 * 16);

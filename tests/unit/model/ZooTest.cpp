@@ -42,6 +42,30 @@ TEST_P(ZooModel, BuildsWithRealisticActivations) {
     EXPECT_GE(zeros, 0.25f) << layer.name;
     EXPECT_LE(zeros, 0.80f) << layer.name;
   }
+  // Not saturated: few values sit at the top of a layer's output range.
+  std::vector<ref::Activations> acts;
+  ref::Activations input;
+  input.type = modelInputType(m.desc());
+  input.batch = 4;
+  input.ints = in.ints();
+  for (int i = 0; i < m.get_layer_count(); ++i) {
+    const LayerDesc &layer = m.desc().layers[i];
+    std::vector<const ref::Activations *> inputs;
+    if (layer.inbounds.empty())
+      inputs.push_back(&input);
+    for (int j : layer.inbounds)
+      inputs.push_back(&acts[j]);
+    ref::TemporalState state;
+    acts.push_back(ref::runLayer(layer, inputs, &state));
+    const ActType &t = acts.back().type;
+    // A 1-bit spike is the top value by definition.
+    if (i == 0 || t.isFloat || t.isSigned || t.bits == 1)
+      continue;
+    int64_t top = (int64_t(1) << t.bits) - 1;
+    int64_t atTop = std::count(acts.back().ints.begin(), acts.back().ints.end(), top);
+    EXPECT_LT(double(atTop) / acts.back().ints.size(), 0.2)
+        << layer.name << " bits " << t.bits;
+  }
   // Deterministic: the same seed gives the same model.
   EXPECT_EQ(buildZooModel(GetParam(), 0).to_buffer(), m.to_buffer());
   EXPECT_EQ(Model::from_buffer(m.to_buffer()).desc(), m.desc());
