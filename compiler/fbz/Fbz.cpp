@@ -93,13 +93,6 @@ std::string quoted(const std::string &s) {
   return out + "'";
 }
 
-std::string shapeString(const std::vector<int64_t> &shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
 //===----------------------------------------------------------------------===//
 // Content rules, shared by the encoder and the decoder. Each throws FbzError
 // with `prefix` ("<source>: " or "cannot encode model 'x': ") prepended.
@@ -117,7 +110,7 @@ int64_t checkShape(const std::string &prefix, const std::string &what,
                      " (at most " + std::to_string(kMaxRank) + ")");
   for (int64_t d : shape)
     if (d < 0)
-      fail(prefix, what + " " + shapeString(shape) +
+      fail(prefix, what + " " + formatDims(shape) +
                        " has a negative dimension (dimensions >= 0)");
   // Any zero dimension makes the array empty; otherwise multiply with an
   // overflow-safe bound.
@@ -126,7 +119,7 @@ int64_t checkShape(const std::string &prefix, const std::string &what,
   int64_t n = 1;
   for (int64_t d : shape) {
     if (d > kMaxElements / n)
-      fail(prefix, what + " " + shapeString(shape) +
+      fail(prefix, what + " " + formatDims(shape) +
                        " has too many elements (at most " +
                        std::to_string(kMaxElements) + ")");
     n *= d;
@@ -151,7 +144,7 @@ void checkVariable(const std::string &prefix, const std::string &context,
   uint64_t expected = uint64_t(elements) * dtypeSize(dt);
   if (byteCount != expected)
     fail(prefix, what + ": " + std::to_string(byteCount) +
-                     " data bytes for shape " + shapeString(shape) + " of " +
+                     " data bytes for shape " + formatDims(shape) + " of " +
                      dtypeName(dt) + " (" + std::to_string(expected) +
                      " bytes)");
 }

@@ -125,6 +125,21 @@ Array Array::fromFloats(std::vector<int64_t> shape,
   return a;
 }
 
+static std::string joinShape(const std::vector<int64_t> &shape) {
+  std::string s;
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s;
+}
+
+std::string formatShape(const std::vector<int64_t> &shape) {
+  return "(" + joinShape(shape) + ")";
+}
+
+std::string formatDims(const std::vector<int64_t> &dims) {
+  return "[" + joinShape(dims) + "]";
+}
+
 namespace {
 const std::pair<LayerType, const char *> kNames[] = {
     {LayerType::InputData, "InputData"},

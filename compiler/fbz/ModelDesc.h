@@ -153,6 +153,11 @@ struct ModelDesc {
   }
 };
 
+/// "(a, b, c)": how messages and summaries print an array shape.
+std::string formatShape(const std::vector<int64_t> &shape);
+/// "[a, b, c]": how summaries print (rows, columns, channels) dims.
+std::string formatDims(const std::vector<int64_t> &dims);
+
 const char *layerTypeName(LayerType type);
 /// Parses a layer type name as layerTypeName prints it.
 std::optional<LayerType> parseLayerType(const std::string &name);

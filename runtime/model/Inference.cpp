@@ -19,13 +19,6 @@ DType outputDType(const ActType &t) {
   return DType::Int32;
 }
 
-std::string shapeStr(const std::vector<int64_t> &shape) {
-  std::string s = "(";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + ")";
-}
-
 bool lastHasActivation(const LayerDesc &layer) {
   switch (layer.type) {
   case LayerType::Dequantizer:
@@ -66,7 +59,7 @@ void Model::checkInputs(const Array &inputs, const char *caller) const {
   if (inputs.shape.size() != 4 || inputs.shape[1] != expected[0] ||
       inputs.shape[2] != expected[1] || inputs.shape[3] != expected[2])
     throw std::invalid_argument(
-        std::string(caller) + ": inputs have shape " + shapeStr(inputs.shape) +
+        std::string(caller) + ": inputs have shape " + formatShape(inputs.shape) +
         " but the model takes (N, " + std::to_string(expected[0]) + ", " +
         std::to_string(expected[1]) + ", " + std::to_string(expected[2]) +
         ") NHWC batches");

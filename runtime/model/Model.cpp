@@ -17,13 +17,6 @@ namespace {
                               layerTypeName(layer.type) + "): " + what);
 }
 
-std::string shapeStr(const std::vector<int64_t> &shape) {
-  std::string s = "(";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + (shape.size() == 1 ? ",)" : ")");
-}
-
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -191,9 +184,9 @@ void Model::validateLayer(size_t index) {
         shapes.end()) {
       std::string allowed;
       for (size_t i = 0; i < shapes.size(); ++i)
-        allowed += (i ? " or " : "") + shapeStr(shapes[i]);
+        allowed += (i ? " or " : "") + formatShape(shapes[i]);
       badLayer(layer, "variable '" + name + "' has shape " +
-                          shapeStr(var.array.shape) + " but must be " +
+                          formatShape(var.array.shape) + " but must be " +
                           allowed);
     }
     if (static_cast<int64_t>(var.array.bytes.size()) !=
@@ -270,7 +263,7 @@ void Model::add_input(LayerDesc layer, std::array<int64_t, 3> input_shape) {
   for (int64_t d : input_shape)
     if (d < 1)
       badLayer(layer, "input shape " +
-                          shapeStr({input_shape.begin(), input_shape.end()}) +
+                          formatShape({input_shape.begin(), input_shape.end()}) +
                           " must have positive dimensions");
   fillDefaultParams(layer);
   layer.inbounds.clear();

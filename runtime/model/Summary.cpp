@@ -27,16 +27,8 @@ std::string shortTypeName(LayerType type) {
   }
 }
 
-std::string dims(const std::array<int64_t, 3> &d) {
-  return "[" + std::to_string(d[0]) + ", " + std::to_string(d[1]) + ", " +
-         std::to_string(d[2]) + "]";
-}
-
-std::string tuple(const std::vector<int64_t> &shape) {
-  std::string s = "(";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + ")";
+std::vector<int64_t> toVector(const std::array<int64_t, 3> &d) {
+  return {d.begin(), d.end()};
 }
 
 std::string pad(const std::string &s, size_t width) {
@@ -90,7 +82,7 @@ std::string Model::summary() const {
     return "Empty model.\n";
   std::string header =
       table({"Input shape", "Output shape", "Sequences", "Layers"},
-            {{{dims(input_shape()), dims(output_shape()), "1",
+            {{{formatDims(toVector(input_shape())), formatDims(toVector(output_shape())), "1",
                std::to_string(desc_.layers.size())}}},
             "");
   size_t width = header.find('\n');
@@ -105,11 +97,11 @@ std::string Model::summary() const {
     std::string label = layer.name + " (" + shortTypeName(layer.type) + ")";
     auto weights = layer.variables.find("weights");
     std::string kernel =
-        weights == layer.variables.end() ? "" : tuple(weights->second.array.shape);
-    rows.push_back({label, dims(outputTypes_[i].shape), kernel});
+        weights == layer.variables.end() ? "" : formatShape(weights->second.array.shape);
+    rows.push_back({label, formatDims(toVector(outputTypes_[i].shape)), kernel});
     auto pw = layer.variables.find("weights_pw");
     if (pw != layer.variables.end())
-      rows.push_back({"", "", tuple(pw->second.array.shape)});
+      rows.push_back({"", "", formatShape(pw->second.array.shape)});
     groups.push_back(rows);
   }
   std::string banner = "SW/" + desc_.layers.front().name + "-" +

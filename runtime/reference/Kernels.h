@@ -21,6 +21,9 @@ namespace akida::ref::detail {
 
 /// Whether `layer` stores variable `name`.
 bool hasVariable(const LayerDesc &layer, const std::string &name);
+
+/// A bit-width parameter that must lie in [1, 32].
+int bitsParam(const LayerDesc &layer, const char *name);
 /// The values of integer variable `name`, widened; empty when absent.
 std::vector<int64_t> intVariable(const LayerDesc &layer,
                                  const std::string &name);

@@ -15,14 +15,6 @@ namespace akida::ref::detail {
 
 namespace {
 
-/// A v2 bit-width parameter that must lie in [1, 32].
-int bitsParam(const LayerDesc &layer, const char *name) {
-  int64_t bits = param(layer, name);
-  if (bits < 1 || bits > 32)
-    fail(layer, std::string("'") + name + "' is " + std::to_string(bits) +
-                    " but must be between 1 and 32");
-  return static_cast<int>(bits);
-}
 
 } // namespace
 

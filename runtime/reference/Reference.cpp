@@ -29,6 +29,14 @@ bool hasVariable(const LayerDesc &layer, const std::string &name) {
   return layer.variables.count(name) != 0;
 }
 
+int bitsParam(const LayerDesc &layer, const char *name) {
+  int64_t bits = param(layer, name);
+  if (bits < 1 || bits > 32)
+    fail(layer, std::string("'") + name + "' is " + std::to_string(bits) +
+                    " but must be between 1 and 32");
+  return static_cast<int>(bits);
+}
+
 std::vector<int64_t> intVariable(const LayerDesc &layer,
                                  const std::string &name) {
   auto it = layer.variables.find(name);
@@ -68,13 +76,6 @@ Activations makeOutput(const ActType &type, int64_t batch) {
 namespace {
 
 using detail::fail;
-
-std::string shapeStr(const std::vector<int64_t> &shape) {
-  std::string s = "(";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + ")";
-}
 
 std::string typeStr(const ActType &t) {
   if (t.isFloat)
@@ -164,7 +165,7 @@ void checkVariables(const LayerDesc &layer, const std::vector<ActType> &types) {
         count * static_cast<int64_t>(dtypeSize(a.dtype)))
       fail(layer, "variable '" + name + "' holds " +
                       std::to_string(a.bytes.size()) + " bytes but its shape " +
-                      shapeStr(a.shape) + " needs " +
+                      formatShape(a.shape) + " needs " +
                       std::to_string(count * dtypeSize(a.dtype)));
     std::vector<std::vector<int64_t>> allowed =
         allowedVariableShapes(layer, name, types);
@@ -172,10 +173,10 @@ void checkVariables(const LayerDesc &layer, const std::vector<ActType> &types) {
     std::string allowedStr;
     for (const auto &shape : allowed) {
       ok = ok || shape == a.shape;
-      allowedStr += (allowedStr.empty() ? "" : " or ") + shapeStr(shape);
+      allowedStr += (allowedStr.empty() ? "" : " or ") + formatShape(shape);
     }
     if (!ok)
-      fail(layer, "variable '" + name + "' has shape " + shapeStr(a.shape) +
+      fail(layer, "variable '" + name + "' has shape " + formatShape(a.shape) +
                       " but must be " + allowedStr);
   }
   for (const VariableSpec &spec : schema.variables)

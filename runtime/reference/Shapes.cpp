@@ -23,11 +23,6 @@ int64_t positive(const LayerDesc &layer, const std::string &name) {
   return v;
 }
 
-std::string shapeStr(const std::array<int64_t, 3> &s) {
-  return "[" + std::to_string(s[0]) + ", " + std::to_string(s[1]) + ", " +
-         std::to_string(s[2]) + "]";
-}
-
 int64_t channelsOut(const LayerDesc &layer, const ActType &in) {
   switch (layer.type) {
   case LayerType::DepthwiseConv2D:
@@ -243,7 +238,7 @@ ActType inferLayerOutput(const LayerDesc &layer,
   const ActType &in = inputs[0];
   for (int64_t d : in.shape)
     if (d < 1)
-      fail(layer, "input shape " + shapeStr(in.shape) + " has an empty dimension");
+      fail(layer, "input shape " + formatDims({in.shape.begin(), in.shape.end()}) + " has an empty dimension");
   for (const ActType &x : inputs) {
     if (x.isFloat)
       fail(layer, "input is float; Akida layers take integer activations");
@@ -275,7 +270,7 @@ ActType inferLayerOutput(const LayerDesc &layer,
     std::array<int64_t, 2> out;
     for (int i = 0; i < 2; ++i) {
       if (w.padding == Padding::Valid && in.shape[i] < w.kernel[i])
-        fail(layer, "kernel does not fit the " + shapeStr(in.shape) +
+        fail(layer, "kernel does not fit the " + formatDims({in.shape.begin(), in.shape.end()}) +
                         " input with valid padding");
       out[i] = windowOutputDim(in.shape[i], w.kernel[i], w.stride[i], w.padding);
     }
@@ -319,7 +314,7 @@ ActType inferLayerOutput(const LayerDesc &layer,
   case LayerType::Add: {
     if (inputs[1].shape != in.shape)
       fail(layer, "inputs must have the same shape, got " +
-                      shapeStr(in.shape) + " and " + shapeStr(inputs[1].shape));
+                      formatDims({in.shape.begin(), in.shape.end()}) + " and " + formatDims({inputs[1].shape.begin(), inputs[1].shape.end()}));
     ActType t = v2Element(layer, in.shape, param(layer, "activation") != 0);
     return t;
   }
@@ -330,8 +325,8 @@ ActType inferLayerOutput(const LayerDesc &layer,
       const ActType &x = inputs[i];
       if (x.shape[0] != in.shape[0] || x.shape[1] != in.shape[1])
         fail(layer, "input #" + std::to_string(i) + " has shape " +
-                        shapeStr(x.shape) + " but every input must have the "
-                        "rows and columns of input #0 " + shapeStr(in.shape));
+                        formatDims({x.shape.begin(), x.shape.end()}) + " but every input must have the "
+                        "rows and columns of input #0 " + formatDims({in.shape.begin(), in.shape.end()}));
       if (x.bits != in.bits || x.isSigned != in.isSigned)
         fail(layer, "input #" + std::to_string(i) +
                         " has a different bit width or sign than input #0");

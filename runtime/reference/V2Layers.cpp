@@ -26,13 +26,6 @@ using i128 = __int128;
 /// one would, so the shift is capped there (exactly equivalent, no overflow).
 constexpr int64_t kShiftCap = 40;
 
-int bitsParam(const LayerDesc &layer, const char *name) {
-  int64_t bits = param(layer, name);
-  if (bits < 1 || bits > 32)
-    fail(layer, std::string("'") + name + "' is " + std::to_string(bits) +
-                    " but must be between 1 and 32");
-  return static_cast<int>(bits);
-}
 
 /// Steps 3 and 5 to 8 of the v2 pipeline, with the layer's variables
 /// expanded to one value per output channel.

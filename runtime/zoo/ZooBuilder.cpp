@@ -129,6 +129,16 @@ void ZooBuilder::inputData(const std::string &name, int inputBits) {
   current = runLast();
 }
 
+void ZooBuilder::drawImageInputs() {
+  // An input convolution reads raw 8-bit images.
+  if (model.get_layer_count() != 0 || !input.ints.empty())
+    return;
+  std::uniform_int_distribution<int64_t> dist(0, 255);
+  input.ints.resize(samples * input.sampleSize());
+  for (int64_t &v : input.ints)
+    v = dist(rng);
+}
+
 void ZooBuilder::addV1(LayerDesc layer, int actBits) {
   int64_t units = layer.params.count("filters") ? layer.params["filters"]
                                                 : layer.params["units"];
@@ -139,14 +149,7 @@ void ZooBuilder::addV1(LayerDesc layer, int actBits) {
       variable(DType::Int32, {units}, std::vector<int64_t>(units, 0));
   layer.variables["act_step"] = {
       Array::fromFloats({units}, std::vector<float>(units, 1.0f)), 32};
-  bool first = model.get_layer_count() == 0;
-  if (first && input.ints.empty()) {
-    // An input convolution reads raw 8-bit images.
-    std::uniform_int_distribution<int64_t> dist(0, 255);
-    input.ints.resize(samples * input.sampleSize());
-    for (int64_t &v : input.ints)
-      v = dist(rng);
-  }
+  drawImageInputs();
   appendLayer(model, layer, input.type.shape);
   ref::Activations potentials = runLast();
   if (actBits == 0) {
@@ -184,13 +187,7 @@ void ZooBuilder::addV2(LayerDesc layer, bool relu) {
   layer.params["activation"] = static_cast<int64_t>(Activation::NoActivation);
   layer.params["output_bits"] = 32;
   layer.params["buffer_bits"] = 32;
-  bool first = model.get_layer_count() == 0;
-  if (first && input.ints.empty()) {
-    std::uniform_int_distribution<int64_t> dist(0, 255);
-    input.ints.resize(samples * input.sampleSize());
-    for (int64_t &v : input.ints)
-      v = dist(rng);
-  }
+  drawImageInputs();
   appendLayer(model, layer, input.type.shape);
   ref::Activations acc = runLast();
   int64_t units = acc.type.shape[2];

@@ -57,6 +57,8 @@ private:
   void addV1(LayerDesc layer, int actBits);
   void addV2(LayerDesc layer, bool relu);
   ref::Activations runLast();
+  /// Random 8-bit calibration images, when the first layer reads images.
+  void drawImageInputs();
 
   Model model;
   std::mt19937 rng;

@@ -22,13 +22,6 @@ Model loadModelOrDefault(const std::optional<std::string> &path) {
 
 namespace {
 
-std::string shapeStr(const std::vector<int64_t> &shape) {
-  std::string s = "(";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + ")";
-}
-
 /// One random sample with seed 0 in the range the input layer accepts.
 Array randomInput(const Model &model) {
   const LayerDesc &first = model.desc().layers.front();
@@ -75,16 +68,16 @@ int runCommand(const std::vector<std::string> &argv) {
   Array inputs;
   if (std::optional<std::string> in = args.get("input")) {
     inputs = readNpy(*in);
-    std::cout << "Inputs: " << *in << " " << shapeStr(inputs.shape) << " "
+    std::cout << "Inputs: " << *in << " " << formatShape(inputs.shape) << " "
               << dtypeName(inputs.dtype) << "\n";
   } else {
     inputs = randomInput(model);
-    std::cout << "Inputs: random " << shapeStr(inputs.shape) << " "
+    std::cout << "Inputs: random " << formatShape(inputs.shape) << " "
               << dtypeName(inputs.dtype) << " (seed 0)\n";
   }
 
   Array outputs = model.forward(inputs, batchSize);
-  std::cout << "Outputs: " << shapeStr(outputs.shape) << " "
+  std::cout << "Outputs: " << formatShape(outputs.shape) << " "
             << dtypeName(outputs.dtype) << "\n";
 
   // The largest outputs of the first samples.
