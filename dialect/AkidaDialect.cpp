@@ -38,19 +38,74 @@ void AkidaDialect::initialize() {
 
 LogicalResult AkidaDialect::verifyOperationAttribute(Operation *op,
                                                      NamedAttribute attr) {
-  if (attr.getName() == kIpVersionAttrName) {
-    if (!isa<ModuleOp>(op))
-      return op->emitError("'")
-             << kIpVersionAttrName << "' belongs on a builtin.module, not on '"
-             << op->getName() << "'";
-    if (!isa<IpVersionAttr>(attr.getValue()))
+  StringRef name = attr.getName().getValue();
+  Attribute value = attr.getValue();
+  auto onModule = [&]() -> LogicalResult {
+    if (isa<ModuleOp>(op))
+      return success();
+    return op->emitError("'") << name << "' belongs on a builtin.module, not on '"
+                              << op->getName() << "'";
+  };
+  auto onLayer = [&]() -> LogicalResult {
+    if (isa<LayerOpInterface>(op))
+      return success();
+    return op->emitError("'") << name << "' belongs on an akida layer, not on '"
+                              << op->getName() << "'";
+  };
+  if (name == kIpVersionAttrName) {
+    if (failed(onModule()))
+      return failure();
+    if (!isa<IpVersionAttr>(value))
       return op->emitError("'")
              << kIpVersionAttrName
              << "' must be #akida.ip_version<v1> or #akida.ip_version<v2>, got "
-             << attr.getValue();
+             << value;
+    return success();
+  }
+  if (name == kTargetAttrName || name == kMapModeAttrName) {
+    if (failed(onModule()))
+      return failure();
+    if (!isa<StringAttr>(value))
+      return op->emitError("'") << name << "' must be a string, got " << value;
+    return success();
+  }
+  if (name == kProgramsAttrName) {
+    if (failed(onModule()))
+      return failure();
+    if (!isa<ArrayAttr>(value))
+      return op->emitError("'") << name << "' must be an array, got " << value;
+    return success();
+  }
+  if (name == kBackendAttrName) {
+    if (failed(onLayer()))
+      return failure();
+    auto str = dyn_cast<StringAttr>(value);
+    if (!str || (str.getValue() != "hardware" && str.getValue() != "software"))
+      return op->emitError("'") << name
+                                << "' must be \"hardware\" or \"software\", got "
+                                << value;
+    return success();
+  }
+  if (name == kSequenceAttrName || name == kPassAttrName) {
+    if (failed(onLayer()))
+      return failure();
+    auto index = dyn_cast<IntegerAttr>(value);
+    if (!index || index.getInt() < 0)
+      return op->emitError("'") << name
+                                << "' must be a non-negative integer, got "
+                                << value;
+    return success();
+  }
+  if (name == kNpsAttrName) {
+    if (failed(onLayer()))
+      return failure();
+    if (!isa<ArrayAttr>(value))
+      return op->emitError("'") << name << "' must be an array, got " << value;
     return success();
   }
   return op->emitError("unknown akida attribute '")
-         << attr.getName().getValue() << "'; known: '" << kIpVersionAttrName
-         << "'";
+         << name
+         << "'; known: akida.ip_version, akida.target, akida.map_mode, "
+            "akida.programs, akida.backend, akida.sequence, akida.pass, "
+            "akida.nps";
 }

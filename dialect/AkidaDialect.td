@@ -49,6 +49,20 @@ that is the job of the constraint-check pass.
   let extraClassDeclaration = [{
     /// Name of the module attribute that holds the IP version.
     static constexpr ::llvm::StringLiteral kIpVersionAttrName = "akida.ip_version";
+    // Attributes the mapping passes record (see compiler/passes/Passes.td).
+    /// Module: the target device name (akida-attach-target).
+    static constexpr ::llvm::StringLiteral kTargetAttrName = "akida.target";
+    /// Module: the mapping mode used (akida-split-sequences).
+    static constexpr ::llvm::StringLiteral kMapModeAttrName = "akida.map_mode";
+    /// Module: the emitted programs (akida-emit-programs).
+    static constexpr ::llvm::StringLiteral kProgramsAttrName = "akida.programs";
+    /// Layer: "hardware" or "software" (akida-check-constraints).
+    static constexpr ::llvm::StringLiteral kBackendAttrName = "akida.backend";
+    /// Layer: sequence and pass indices (akida-split-sequences).
+    static constexpr ::llvm::StringLiteral kSequenceAttrName = "akida.sequence";
+    static constexpr ::llvm::StringLiteral kPassAttrName = "akida.pass";
+    /// Layer: the NPs it uses (akida-allocate-nps).
+    static constexpr ::llvm::StringLiteral kNpsAttrName = "akida.nps";
   }];
 }
 

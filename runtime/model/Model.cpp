@@ -78,6 +78,7 @@ void Layer::set_variable(const std::string &name, const Array &values) {
   if (had)
     previous = d.variables[name];
   d.variables[name] = Variable{values, variableBits(d, *spec)};
+  model->mapping_.reset(); // the programs hold the old values
   try {
     model->validateLayer(index);
   } catch (...) {
@@ -243,6 +244,7 @@ void Model::add(LayerDesc layer, const std::vector<std::string> &inbounds) {
       desc_.layers[0].type == LayerType::InputData)
     desc_.ipVersion = *schema.family; // InputData fits both versions.
   desc_.layers.push_back(std::move(layer));
+  mapping_.reset();
   try {
     validateLayer(desc_.layers.size() - 1);
   } catch (...) {
@@ -285,6 +287,7 @@ void Model::pop_layer() {
   if (desc_.layers.empty())
     throw std::runtime_error("pop_layer: the model has no layers");
   desc_.layers.pop_back();
+  mapping_.reset();
   outputTypes_.resize(desc_.layers.size());
   states_.resize(desc_.layers.size());
   if (desc_.layers.empty())
@@ -334,6 +337,29 @@ IpVersion Model::ip_version() const { return desc_.ipVersion; }
 void Model::save(const std::string &path) const { saveFbz(desc_, path); }
 
 std::vector<uint8_t> Model::to_buffer() const { return encodeFbz(desc_); }
+
+void Model::map(const Device &device, bool hw_only, MapMode mode) {
+  checkRunnable();
+  mapping_ = mapModel(desc_, device, mode, hw_only);
+}
+
+std::vector<Sequence> Model::sequences() const {
+  if (mapping_)
+    return mapping_->sequences;
+  Sequence all;
+  all.name = "SW/" + desc_.layers.front().name + "-" + desc_.layers.back().name;
+  for (int i = 0; i < get_layer_count(); ++i)
+    all.layers.push_back(i);
+  return {all};
+}
+
+std::vector<NpMapping> Model::layer_nps(const std::string &name) const {
+  if (!mapping_)
+    throw std::runtime_error("layer_nps: the model is not mapped; call map() "
+                             "first");
+  auto it = mapping_->nps.find(layerIndex(name));
+  return it == mapping_->nps.end() ? std::vector<NpMapping>{} : it->second;
+}
 
 void Model::reset_states() {
   for (ref::TemporalState &s : states_)

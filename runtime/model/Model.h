@@ -12,6 +12,7 @@
 #define AKIDA_RUNTIME_MODEL_MODEL_H
 
 #include "compiler/fbz/ModelDesc.h"
+#include "runtime/model/Mapping.h"
 #include "runtime/reference/Reference.h"
 
 #include <array>
@@ -117,6 +118,21 @@ public:
   /// Clears the FIFO state of temporal layers.
   void reset_states();
 
+  /// Maps the model on `device` (SDK Model.map): sequences, passes, NPs per
+  /// layer and one program per hardware sequence. With `hw_only`, throws
+  /// std::invalid_argument unless the whole model is one hardware sequence.
+  /// Editing the model afterwards drops the mapping.
+  void map(const Device &device, bool hw_only = false,
+           MapMode mode = MapMode::AllNps);
+  /// The mapping, or null before map().
+  const ModelMapping *mapping() const {
+    return mapping_ ? &*mapping_ : nullptr;
+  }
+  /// The sequences of the mapping (one software sequence when unmapped).
+  std::vector<Sequence> sequences() const;
+  /// NPs of a layer after map() (empty for the HRC, InputData, software).
+  std::vector<NpMapping> layer_nps(const std::string &name) const;
+
 private:
   friend class Layer;
   /// Checks layer `index` (parameters, inbounds, variables) and records its
@@ -136,6 +152,7 @@ private:
   int layerIndex(const std::string &name) const;
 
   ModelDesc desc_;
+  std::optional<ModelMapping> mapping_;
   std::vector<ActType> outputTypes_;
   std::vector<ref::TemporalState> states_;
 };

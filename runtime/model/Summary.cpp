@@ -80,33 +80,62 @@ std::string Model::summary() const {
   std::ostringstream os;
   if (desc_.layers.empty())
     return "Empty model.\n";
-  std::string header =
-      table({"Input shape", "Output shape", "Sequences", "Layers"},
-            {{{formatDims(toVector(input_shape())), formatDims(toVector(output_shape())), "1",
-               std::to_string(desc_.layers.size())}}},
-            "");
+  std::vector<Sequence> seqs = sequences();
+  std::vector<std::string> head = {"Input shape", "Output shape", "Sequences",
+                                   "Layers"};
+  std::vector<std::string> values = {
+      formatDims(toVector(input_shape())), formatDims(toVector(output_shape())),
+      std::to_string(seqs.size()), std::to_string(desc_.layers.size())};
+  if (mapping_) {
+    head.push_back("NPs");
+    values.push_back(std::to_string(mapping_->npCount()));
+  }
+  std::string header = table(head, {{values}}, "");
   size_t width = header.find('\n');
   std::string title = "Model Summary";
   os << std::string((width - title.size()) / 2, ' ') << title << "\n"
-     << header << "\n";
+     << header;
 
-  std::vector<std::vector<std::vector<std::string>>> groups;
-  for (size_t i = 0; i < desc_.layers.size(); ++i) {
-    const LayerDesc &layer = desc_.layers[i];
-    std::vector<std::vector<std::string>> rows;
-    std::string label = layer.name + " (" + shortTypeName(layer.type) + ")";
-    auto weights = layer.variables.find("weights");
-    std::string kernel =
-        weights == layer.variables.end() ? "" : formatShape(weights->second.array.shape);
-    rows.push_back({label, formatDims(toVector(outputTypes_[i].shape)), kernel});
-    auto pw = layer.variables.find("weights_pw");
-    if (pw != layer.variables.end())
-      rows.push_back({"", "", formatShape(pw->second.array.shape)});
-    groups.push_back(rows);
+  std::vector<std::string> columns = {"Layer (type)", "Output shape",
+                                      "Kernel shape"};
+  if (mapping_)
+    columns.push_back("NPs");
+  for (const Sequence &seq : seqs) {
+    std::vector<std::vector<std::vector<std::string>>> groups;
+    for (int i : seq.layers) {
+      const LayerDesc &layer = desc_.layers[i];
+      std::vector<std::vector<std::string>> rows;
+      std::string label = layer.name + " (" + shortTypeName(layer.type) + ")";
+      auto weights = layer.variables.find("weights");
+      std::string kernel = weights == layer.variables.end()
+                               ? ""
+                               : formatShape(weights->second.array.shape);
+      std::vector<std::string> row = {
+          label, formatDims(toVector(outputTypes_[i].shape)), kernel};
+      if (mapping_) {
+        std::string nps;
+        if (seq.hardware) {
+          auto it = mapping_->nps.find(i);
+          bool onHrc = layer.type == LayerType::InputConvolutional ||
+                       layer.type == LayerType::InputConv2D;
+          nps = onHrc ? "N/A"
+                      : it == mapping_->nps.end() || it->second.empty()
+                            ? ""
+                            : std::to_string(it->second.size());
+        }
+        row.push_back(nps);
+      }
+      rows.push_back(row);
+      auto pw = layer.variables.find("weights_pw");
+      if (pw != layer.variables.end())
+        rows.push_back({"", "", formatShape(pw->second.array.shape)});
+      groups.push_back(rows);
+    }
+    std::string banner = seq.name + (seq.hardware ? " (Hardware)" : " (Software)");
+    if (seq.hardware)
+      banner += " - size: " + std::to_string(seq.program.size()) + " bytes";
+    os << "\n" << table(columns, groups, banner);
   }
-  std::string banner = "SW/" + desc_.layers.front().name + "-" +
-                       desc_.layers.back().name + " (Software)";
-  os << table({"Layer (type)", "Output shape", "Kernel shape"}, groups, banner);
   return os.str();
 }
 

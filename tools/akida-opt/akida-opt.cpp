@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/passes/Passes.h"
 #include "dialect/AkidaDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -15,6 +16,7 @@
 
 int main(int argc, char **argv) {
   mlir::registerTransformsPasses();
+  akida::registerAkidaCompilerPasses();
 
   mlir::DialectRegistry registry;
   registry.insert<mlir::akida::AkidaDialect, mlir::func::FuncDialect>();

@@ -24,6 +24,9 @@ const char *kUsage =
     "  run [-m MODEL.fbz] [-i INPUTS.npy] [-o OUTPUTS.npy] [--batch-size N]\n"
     "                               run a model (default: the embedded DS-CNN\n"
     "                               KWS model; default input: random, seed 0)\n"
+    "  map [-m MODEL.fbz] [--device NAME] [--mode AllNps|HwPr|Minimal] [--hw-only]\n"
+    "                               map a model on a virtual device (default\n"
+    "                               AKD1000, AllNps) and print the mapped summary\n"
     "  zoo list                     list the zoo models\n"
     "  zoo NAME [--seed N] -o FILE.fbz\n"
     "                               build a zoo model and save it\n";
@@ -52,8 +55,10 @@ int main(int argc, char **argv) {
       return akida::cli::summaryCommand(args);
     if (command == "zoo")
       return akida::cli::zooCommand(args);
+    if (command == "map")
+      return akida::cli::mapCommand(args);
     std::cerr << "akida: unknown command '" << command
-              << "'; commands: version, summary, run, zoo (akida --help)\n";
+              << "'; commands: version, summary, run, map, zoo (akida --help)\n";
     return 2;
   } catch (const akida::cli::UsageError &e) {
     std::cerr << "akida " << command << ": " << e.what() << "\n";

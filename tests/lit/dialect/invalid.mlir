@@ -30,8 +30,43 @@ module attributes {akida.ip_version = #akida.padding<same>} {
 
 // -----
 
-// expected-error @+1 {{unknown akida attribute 'akida.target'; known: 'akida.ip_version'}}
-module attributes {akida.ip_version = #akida.ip_version<v1>, akida.target = "akd1000"} {
+// expected-error @+1 {{unknown akida attribute 'akida.frobnicate'; known: akida.ip_version, akida.target, akida.map_mode, akida.programs, akida.backend, akida.sequence, akida.pass, akida.nps}}
+module attributes {akida.ip_version = #akida.ip_version<v1>, akida.frobnicate = "x"} {
+}
+
+// -----
+
+// expected-error @+1 {{'akida.target' must be a string, got 3 : i64}}
+module attributes {akida.ip_version = #akida.ip_version<v1>, akida.target = 3} {
+}
+
+// -----
+
+module attributes {akida.ip_version = #akida.ip_version<v1>} {
+  // expected-error @+1 {{'akida.backend' belongs on an akida layer, not on 'func.func'}}
+  func.func @f() attributes {akida.backend = "hardware"} {
+    return
+  }
+}
+
+// -----
+
+module attributes {akida.ip_version = #akida.ip_version<v1>} {
+  func.func @f(%arg0: tensor<1x4x4x1xui8>) {
+    // expected-error @+1 {{'akida.backend' must be "hardware" or "software", got "gpu"}}
+    %0 = akida.input_data "in"(%arg0) {input_bits = 4, akida.backend = "gpu"} : (tensor<1x4x4x1xui8>) -> tensor<1x4x4x1xui4>
+    return
+  }
+}
+
+// -----
+
+module attributes {akida.ip_version = #akida.ip_version<v1>} {
+  func.func @f(%arg0: tensor<1x4x4x1xui8>) {
+    // expected-error @+1 {{'akida.sequence' must be a non-negative integer, got -1 : i64}}
+    %0 = akida.input_data "in"(%arg0) {input_bits = 4, akida.sequence = -1} : (tensor<1x4x4x1xui8>) -> tensor<1x4x4x1xui4>
+    return
+  }
 }
 
 // -----
