@@ -28,8 +28,10 @@ struct AttachTarget : impl::AkidaAttachTargetBase<AttachTarget> {
       module.emitError() << e.what();
       return signalPassFailure();
     }
-    std::optional<mlir::akida::IpVersion> ip =
-        mlir::akida::getModuleIpVersion(module);
+    std::optional<mlir::akida::IpVersion> ip;
+    if (auto attr = module->getAttrOfType<mlir::akida::IpVersionAttr>(
+            AkidaDialect::kIpVersionAttrName))
+      ip = attr.getValue();
     IpVersion deviceIp = target.ipVersion();
     if (ip && (*ip == mlir::akida::IpVersion::v1) != (deviceIp == IpVersion::v1)) {
       module.emitError("device '")
