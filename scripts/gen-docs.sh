@@ -26,13 +26,26 @@ assemble() {
   done
 }
 
+passes() {
+  echo "<!-- Generated from compiler/passes/Passes.td by scripts/gen-docs.sh; do not edit. -->"
+  echo "# Passes of akida-opt"
+  echo
+  echo "The \`akida-map{device=... mode=... hw-only=...}\` pipeline runs them in this"
+  echo "order: attach-target, check-constraints, split-sequences, allocate-nps,"
+  echo "emit-programs."
+  echo
+  sed '1d' "${BUILD_DIR:-build}/compiler/passes/AkidaPasses.md"
+}
+passes_out=docs/passes.md
+
 if [ "${1:-}" = "--check" ]; then
-  if ! diff -u "$out" <(assemble) >/dev/null; then
-    echo "docs: $out is stale; run scripts/gen-docs.sh and commit it" >&2
+  if ! diff -u "$out" <(assemble) >/dev/null || ! diff -u "$passes_out" <(passes) >/dev/null; then
+    echo "docs: $out or $passes_out is stale; run scripts/gen-docs.sh and commit them" >&2
     exit 1
   fi
   exit 0
 fi
 mkdir -p "$(dirname "$out")"
 assemble > "$out"
-echo "wrote $out"
+passes > "$passes_out"
+echo "wrote $out and $passes_out"
