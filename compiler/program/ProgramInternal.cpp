@@ -1,0 +1,74 @@
+//===- ProgramInternal.cpp - Helpers shared by the program library --------===//
+//
+// Message helpers and checksums used by buildProgram, writeProgram and
+// readProgram (declared in ProgramInternal.h).
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/program/ProgramInternal.h"
+
+#include <zlib.h>
+
+#include <cstdio>
+
+namespace akida::program::detail {
+
+[[noreturn]] void fail(const std::string &prefix, const std::string &what) {
+  throw ProgramError(prefix + what);
+}
+
+uint32_t crc32Of(const uint8_t *data, size_t size) {
+  return uint32_t(crc32_z(crc32(0L, Z_NULL, 0), data, size));
+}
+
+std::string quoted(const std::string &s) {
+  constexpr size_t kMaxShown = 64;
+  std::string out = "'";
+  for (size_t i = 0; i < s.size() && i < kMaxShown; ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    }
+  }
+  if (s.size() > kMaxShown)
+    out += "...";
+  return out + "'";
+}
+
+std::string identStr(const NpIdent &i) {
+  return "(" + str(i.col) + ", " + str(i.row) + ", " + str(i.id) + ")";
+}
+
+const char *npTypeStr(NpType t) {
+  switch (t) {
+  case NpType::HRC:
+    return "HRC";
+  case NpType::CNP1:
+    return "CNP1";
+  case NpType::CNP2:
+    return "CNP2";
+  case NpType::FNP2:
+    return "FNP2";
+  case NpType::FNP3:
+    return "FNP3";
+  case NpType::TNP_B:
+    return "TNP_B";
+  case NpType::SKIP_DMA_STORE:
+    return "SKIP_DMA_STORE";
+  case NpType::SKIP_DMA_LOAD:
+    return "SKIP_DMA_LOAD";
+  }
+  return "unknown";
+}
+
+std::string layerRef(const ModelDesc &m, int i) {
+  const LayerDesc &l = m.layers[static_cast<size_t>(i)];
+  return "layer " + str(i) + " " + quoted(l.name) + " (" +
+         layerTypeName(l.type) + ")";
+}
+
+} // namespace akida::program::detail
