@@ -259,6 +259,70 @@ std::optional<PassPlan> placePass(const std::vector<MapLayer> &all,
   return std::nullopt;
 }
 
+std::optional<PassPlan> placePassForMode(const std::vector<MapLayer> &all,
+                                         const std::vector<int> &layers,
+                                         const Device &device, MapMode mode) {
+  if (std::optional<PassPlan> preferred = placePass(all, layers, device, mode))
+    return preferred;
+  return placePass(all, layers, device, MapMode::Minimal);
+}
+
+std::optional<std::pair<int, std::string>> validatePlan(const MappingPlan &plan,
+                                        const std::vector<MapLayer> &layers,
+                                        const Device &device) {
+  auto kindOk = [&](const MapLayer &layer, NpType type) {
+    std::optional<LayerDemand> d = layerDemand(layer, 1 << 20, NpType::CNP1);
+    if (!d || !d->type)
+      return false;
+    switch (*d->type) {
+    case NpType::FNP2:
+    case NpType::FNP3:
+      return type == NpType::FNP2 || type == NpType::FNP3;
+    case NpType::TNP_B:
+      return type == NpType::TNP_B;
+    default:
+      return type == NpType::CNP1 || type == NpType::CNP2;
+    }
+  };
+  for (const SequencePlan &seq : plan.sequences) {
+    if (seq.hardware)
+      for (int i : seq.layers)
+        if (!layers.at(i).hardware &&
+            layers[i].desc->type != LayerType::InputData)
+          return std::make_pair(
+              i, "layer '" + layers[i].desc->name + "' (" +
+                     layerTypeName(layers[i].desc->type) +
+                     ") runs in software but is in a hardware sequence");
+    for (const PassPlan &pass : seq.passes) {
+      std::vector<NpIdent> used;
+      for (const auto &[i, nps] : pass.nps) {
+        const MapLayer &layer = layers.at(i);
+        std::string who = "layer '" + layer.desc->name + "' (" +
+                          layerTypeName(layer.desc->type) + ")";
+        if (!layer.hardware && layer.desc->type != LayerType::InputData)
+          return std::make_pair(
+              i, who + " runs in software but is in a hardware sequence");
+        for (const NpMapping &np : nps) {
+          auto info = std::find_if(
+              device.mesh.nps.begin(), device.mesh.nps.end(),
+              [&](const NpInfo &m) { return m.ident == np.ident; });
+          if (info == device.mesh.nps.end())
+            return std::make_pair(i, who + ": NP " + np.ident.str() + " is not on " + device.name);
+          if (!info->types.count(np.type))
+            return std::make_pair(i, who + ": NP " + np.ident.str() + " of " + device.name +
+                   " cannot be " + npTypeName(np.type));
+          if (!kindOk(layer, np.type))
+            return std::make_pair(i, who + " cannot run on a " + npTypeName(np.type) + " NP");
+          if (std::find(used.begin(), used.end(), np.ident) != used.end())
+            return std::make_pair(i, who + ": NP " + np.ident.str() + " is used twice in a pass");
+          used.push_back(np.ident);
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 MappingPlan planMapping(const std::vector<MapLayer> &layers,
                         const Device &device, MapMode mode, bool hwOnly) {
   size_t n = layers.size();
@@ -280,7 +344,7 @@ MappingPlan planMapping(const std::vector<MapLayer> &layers,
   size_t i = 0;
   while (i < n) {
     if (!hw[i]) {
-      if (hwOnly)
+      if (hwOnly && layers[i].desc->type != LayerType::InputData)
         throw std::invalid_argument(
             "hw_only: layer '" + layers[i].desc->name + "' (" +
             layerTypeName(layers[i].desc->type) +
@@ -288,20 +352,25 @@ MappingPlan planMapping(const std::vector<MapLayer> &layers,
       addSoftware(static_cast<int>(i++));
       continue;
     }
-    // The longest run of hardware layers from i that fits in one pass.
+    // The longest run of hardware layers from i that fits in one pass,
+    // judged by the most compact placement (fewer sequences and passes rank
+    // before the number of NPs); then placed the way the mode prefers.
     std::vector<int> current;
     std::optional<PassPlan> placed;
     size_t j = i;
     while (j < n && hw[j]) {
       std::vector<int> next = current;
       next.push_back(static_cast<int>(j));
-      std::optional<PassPlan> p = placePass(layers, next, device, mode);
+      std::optional<PassPlan> p =
+          placePass(layers, next, device, MapMode::Minimal);
       if (!p)
         break;
       current = std::move(next);
       placed = std::move(p);
       ++j;
     }
+    if (placed && mode != MapMode::Minimal)
+      placed = placePassForMode(layers, current, device, mode);
     if (!placed) {
       // This layer alone does not fit the device: it runs in software.
       if (hwOnly)

@@ -85,6 +85,21 @@ std::optional<PassPlan> placePass(const std::vector<MapLayer> &all,
                                   const std::vector<int> &layers,
                                   const Device &device, MapMode mode);
 
+/// Places one pass the way `mode` prefers, or, when that does not fit, in
+/// the most compact way (the split into sequences and passes is decided
+/// compactly, so a pass always fits one of the two).
+std::optional<PassPlan> placePassForMode(const std::vector<MapLayer> &all,
+                                         const std::vector<int> &layers,
+                                         const Device &device, MapMode mode);
+
+/// Checks a plan (e.g. one read back from IR) against `device` and the
+/// layers: NPs exist on the mesh, can take their type, suit the layer kind
+/// and are used once per pass; software layers are not in hardware
+/// sequences. Returns the first problem found and the layer it concerns.
+std::optional<std::pair<int, std::string>> validatePlan(const MappingPlan &plan,
+                                        const std::vector<MapLayer> &layers,
+                                        const Device &device);
+
 /// Maps a whole model: software layers go to software sequences, runs of
 /// hardware layers to hardware sequences split where they do not fit
 /// (AllNps, Minimal) or into several passes (HwPr). With `hwOnly`, throws

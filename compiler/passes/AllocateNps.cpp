@@ -33,13 +33,15 @@ struct AllocateNps : impl::AkidaAllocateNpsBase<AllocateNps> {
     std::unique_ptr<ModuleLayers> layers = readModuleLayers(module);
     if (!mapMode || !device || !layers)
       return signalPassFailure();
+    module->setAttr(AkidaDialect::kMapModeAttrName,
+                    StringAttr::get(&getContext(), mapModeName(*mapMode)));
     std::optional<MappingPlan> plan = readMappingPlan(*layers);
     if (!plan)
       return signalPassFailure();
     for (SequencePlan &seq : plan->sequences) {
       for (PassPlan &pass : seq.passes) {
         std::optional<PassPlan> placed =
-            placePass(layers->mapLayers, pass.layers, *device, *mapMode);
+            placePassForMode(layers->mapLayers, pass.layers, *device, *mapMode);
         if (!placed) {
           layers->ops[pass.layers.front()]->emitError("layers from '")
               << layers->model.layers[pass.layers.front()].name

@@ -62,8 +62,8 @@ struct CheckConstraints : impl::AkidaCheckConstraintsBase<CheckConstraints> {
         violations.push_back({"layer_type", "layer '" + descs[i].name + "' (" +
                                                 layerTypeName(descs[i].type) +
                                                 ") has no hardware "
-                                                "implementation; it runs in "
-                                                "software"});
+                                                "implementation; allowed: "
+                                                "software only"});
       else
         violations = checkLayer(descs[i], inputs, layers->outputs[i], next, facts);
 

@@ -31,6 +31,11 @@ struct EmitPrograms : impl::AkidaEmitProgramsBase<EmitPrograms> {
     std::optional<MappingPlan> plan = readMappingPlan(*layers);
     if (!plan)
       return signalPassFailure();
+    if (auto problem = validatePlan(*plan, layers->mapLayers, *device)) {
+      layers->ops[problem->first]->emitError("invalid mapping: ")
+          << problem->second;
+      return signalPassFailure();
+    }
     Builder b(&getContext());
     SmallVector<Attribute> programs;
     for (size_t s = 0; s < plan->sequences.size(); ++s) {

@@ -96,14 +96,15 @@ std::optional<MappingPlan> readMappingPlan(const ModuleLayers &layers) {
       return std::nullopt;
     }
     if (s == plan.sequences.size())
-      plan.sequences.push_back(
-          {backend.getValue() == "hardware" ||
-               layers.model.layers[i].type == LayerType::InputData,
-           {},
-           {}});
+      plan.sequences.push_back({false, {}, {}});
     SequencePlan &sp = plan.sequences.back();
     sp.layers.push_back(static_cast<int>(i));
-    if (!sp.hardware)
+    // A sequence is hardware when a layer other than InputData (which
+    // follows its consumer) is.
+    if (backend.getValue() == "hardware" &&
+        layers.model.layers[i].type != LayerType::InputData)
+      sp.hardware = true;
+    if (backend.getValue() != "hardware")
       continue;
     auto pass = op->getAttrOfType<IntegerAttr>(AkidaDialect::kPassAttrName);
     size_t p = pass ? pass.getInt() : 0;
@@ -137,6 +138,10 @@ std::optional<MappingPlan> readMappingPlan(const ModuleLayers &layers) {
       }
     }
   }
+  // InputData (and anything else) in a software sequence has no passes.
+  for (SequencePlan &sp : plan.sequences)
+    if (!sp.hardware)
+      sp.passes.clear();
   return plan;
 }
 

@@ -45,11 +45,11 @@ struct SplitSequences : impl::AkidaSplitSequencesBase<SplitSequences> {
       for (int i : seq.layers) {
         Operation *op = layers->ops[i];
         op->setAttr(AkidaDialect::kSequenceAttrName, b.getI64IntegerAttr(s));
-        if (!seq.hardware && layers->mapLayers[i].hardware &&
-            layers->model.layers[i].type != LayerType::InputData) {
-          op->emitRemark() << "layer '" << layers->model.layers[i].name
-                           << "' does not fit on " << device->name
-                           << " even alone; it runs in software";
+        if (!seq.hardware && layers->mapLayers[i].hardware) {
+          if (layers->model.layers[i].type != LayerType::InputData)
+            op->emitRemark() << "layer '" << layers->model.layers[i].name
+                             << "' does not fit on " << device->name
+                             << " even alone; it runs in software";
           op->setAttr(AkidaDialect::kBackendAttrName,
                       StringAttr::get(ctx, "software"));
         }
