@@ -1,0 +1,163 @@
+//===- VirtualDevice.h - A simulated Akida device ------------------*- C++ -*-===//
+//
+// The counterpart of the SDK's HardwareDevice for the virtual devices: it is
+// programmed with the bytes of one hardware sequence (emitProgram), runs
+// batches through it, and counts the clocks programming and inference take
+// (CostModel.h). Everything it runs comes from the program: readProgram
+// decodes it, every configuration record becomes a unit of the mesh (an NP
+// with its filter slice and column block, the HRC, a skip-DMA channel), the
+// recorded DMA descriptors move each unit's output to the units that read
+// it, and passes are configured one after the other (partial
+// reconfiguration). The model is never consulted. docs/device/simulator.md
+// describes the execution.
+//
+//   VirtualDevice dev(AKD1000());
+//   dev.program(bytes);                 // readProgram + compatibility checks
+//   dev.set_batch_size(8);              // <= 15 single pass, 1 otherwise
+//   ref::Activations out = dev.forward(in);
+//   dev.metrics().inference_clk;
+//
+//===----------------------------------------------------------------------===//
+#ifndef AKIDA_DEVICE_SIM_VIRTUALDEVICE_H
+#define AKIDA_DEVICE_SIM_VIRTUALDEVICE_H
+
+#include "compiler/program/Program.h"
+#include "device/Device.h"
+#include "device/sim/CostModel.h"
+#include "device/sim/Unit.h"
+#include "runtime/reference/Reference.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <vector>
+
+namespace akida {
+
+/// What one unit did over the frames of the last forward call.
+struct UnitMetrics {
+  NpIdent ident;
+  NpType type = NpType::CNP1;
+  int pass = 0;
+  int layer = 0;
+  int64_t filters = 0;
+  int64_t events = 0;
+  int64_t synapticOps = 0;
+  int64_t eventsOut = 0;
+  int64_t wordsOut = 0;
+  int64_t hopsOut = 0;
+  int64_t clk = 0; ///< unitClk summed over the frames
+};
+
+/// The SDK's device metrics, plus what the cost model counted.
+struct DeviceMetrics {
+  int64_t inference_frames = 0; ///< frames of the last forward call
+  int64_t inference_clk = 0;    ///< clocks of the last forward call
+  int64_t program_clk = 0;      ///< clocks of the last program() call
+  /// Part of inference_clk spent reconfiguring passes (HwPr programs).
+  int64_t reconfigure_clk = 0;
+  int64_t dma_words = 0; ///< words moved by DMA descriptors (last forward)
+  std::vector<UnitMetrics> units;
+};
+
+namespace sim {
+
+/// Where one DMA descriptor of a unit delivers.
+struct Delivery {
+  int target = -1; ///< unit index in the pass, or -1: the event DMA (export)
+  int destInput = 0;
+  int sourceLayer = -1;
+  int64_t first = 0, end = 0; ///< channels
+  int64_t hops = 0;
+};
+
+/// A pass as configured on the mesh.
+struct LoadedPass {
+  std::vector<std::unique_ptr<Unit>> units;
+  std::vector<std::vector<Delivery>> routes; ///< per unit
+  std::vector<Delivery> inputs;              ///< from the event DMA
+  std::vector<std::vector<int>> layerUnits;  ///< per pass layer, unit indices
+};
+
+} // namespace sim
+
+class VirtualDevice {
+public:
+  explicit VirtualDevice(Device device);
+  VirtualDevice(Device device, CostConstants constants);
+  ~VirtualDevice();
+  VirtualDevice(VirtualDevice &&) noexcept;
+  VirtualDevice &operator=(VirtualDevice &&) noexcept;
+
+  const Device &device() const { return device_; }
+  const CostModel &costModel() const { return cost_; }
+
+  /// Decodes `bytes` (readProgram: ProgramError on a malformed program) and
+  /// configures the mesh from its records. Throws std::invalid_argument
+  /// naming what does not match when the program was made for another
+  /// device version, IP version or mesh (an NP ident or type, the HRC, a
+  /// skip-DMA channel the device lacks), or when a record cannot run.
+  /// A program that fails leaves the device as it was. Resets the batch
+  /// size to 1, the temporal states and the metrics; counts program_clk.
+  void program(const std::vector<uint8_t> &bytes);
+  /// Forgets the program.
+  void unprogram();
+  bool isProgrammed() const { return programmed_; }
+  /// The decoded program (throws std::runtime_error when unprogrammed).
+  const DecodedProgram &programInfo() const;
+
+  /// Samples the device takes per enqueue: 1 to 15 for a single-pass
+  /// program, exactly 1 for a multi-pass one (the engine's limits;
+  /// programs carry no learning). std::invalid_argument above the limit,
+  /// std::runtime_error before program().
+  void set_batch_size(int batchSize);
+  int batch_size() const { return batchSize_; }
+  /// The largest batch size of the loaded program.
+  int max_batch_size() const;
+
+  /// Runs `input` (batch x program input dims; values within the program
+  /// input's type and the type its first layer reads) through the program,
+  /// batch_size() samples at a time, and returns the program output
+  /// (type = the output dims and element type). Updates metrics().
+  ref::Activations forward(const ref::Activations &input);
+
+  /// The layers the program reads and writes: the source of its input
+  /// (the layer index its pass inputs name; -1 or an InputData index for
+  /// the model input) and its output layer.
+  int inputLayer() const { return inputLayer_; }
+  int outputLayer() const { return outputLayer_; }
+  /// Every layer output that left through the event DMA in the last forward
+  /// call (by layer index, batch of outputs): the program output and data
+  /// read by later sequences.
+  const std::map<int, ref::Activations> &exported() const { return exported_; }
+
+  const DeviceMetrics &metrics() const { return metrics_; }
+  /// Clears the FIFOs of temporal units.
+  void reset_states();
+
+private:
+  void checkCompatible(const DecodedProgram &p) const;
+  void load(const DecodedProgram &p);
+  void runFrame(const ref::Activations &input, int64_t sample);
+
+  Device device_;
+  CostModel cost_;
+  bool programmed_ = false;
+  DecodedProgram program_;
+  std::vector<sim::LoadedPass> passes_;
+  std::set<int> produced_; ///< layers with units in the program
+  int inputLayer_ = -1;
+  int outputLayer_ = -1;
+  int loadedPass_ = 0;
+  int batchSize_ = 1;
+  DeviceMetrics metrics_;
+  std::map<int, ref::Activations> exported_;
+  /// Exports of the current frame: whole layer outputs and values received.
+  std::map<int, sim::Frame> frameExports_;
+  std::map<int, int64_t> frameExportCount_;
+};
+
+} // namespace akida
+
+#endif // AKIDA_DEVICE_SIM_VIRTUALDEVICE_H
