@@ -120,6 +120,8 @@ void Model::runBatches(const Array &inputs, int batch_size, const char *caller,
 
 Array Model::forward(const Array &inputs, int batch_size) {
   checkRunnable();
+  if (mapping_ && device_)
+    return forwardOnDevice(inputs, batch_size);
   const ActType &outType = outputTypes_.back();
   Array out;
   out.dtype = outputDType(outType);

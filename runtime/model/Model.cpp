@@ -4,6 +4,7 @@
 
 #include "compiler/fbz/Fbz.h"
 #include "compiler/fbz/LayerSchema.h"
+#include "device/sim/VirtualDevice.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -79,6 +80,7 @@ void Layer::set_variable(const std::string &name, const Array &values) {
     previous = d.variables[name];
   d.variables[name] = Variable{values, variableBits(d, *spec)};
   model->mapping_.reset(); // the programs hold the old values
+  model->device_.reset();
   try {
     model->validateLayer(index);
   } catch (...) {
@@ -245,6 +247,7 @@ void Model::add(LayerDesc layer, const std::vector<std::string> &inbounds) {
     desc_.ipVersion = *schema.family; // InputData fits both versions.
   desc_.layers.push_back(std::move(layer));
   mapping_.reset();
+  device_.reset();
   try {
     validateLayer(desc_.layers.size() - 1);
   } catch (...) {
@@ -288,6 +291,7 @@ void Model::pop_layer() {
     throw std::runtime_error("pop_layer: the model has no layers");
   desc_.layers.pop_back();
   mapping_.reset();
+  device_.reset();
   outputTypes_.resize(desc_.layers.size());
   states_.resize(desc_.layers.size());
   if (desc_.layers.empty())
@@ -341,6 +345,8 @@ std::vector<uint8_t> Model::to_buffer() const { return encodeFbz(desc_); }
 void Model::map(const Device &device, bool hw_only, MapMode mode) {
   checkRunnable();
   mapping_ = mapModel(desc_, device, mode, hw_only);
+  device_ = std::make_shared<VirtualDevice>(device);
+  metrics_ = {};
 }
 
 std::vector<Sequence> Model::sequences() const {

@@ -16,12 +16,32 @@
 #include "runtime/reference/Reference.h"
 
 #include <array>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace akida {
 
 class Model;
+class VirtualDevice;
+
+/// Device counters of the last inference (akida.Metrics).
+struct Metrics {
+  int64_t inference_frames = 0;
+  int64_t inference_clk = 0; ///< device clocks of the last forward
+  int64_t program_clk = 0;   ///< clocks spent programming (chain loading)
+  double inference_start = 0; ///< ms; start of the last forward
+  double inference_end = 0;   ///< ms; start + device time at the clock rate
+};
+
+/// akida.Statistics of the last inference on a device.
+struct Statistics {
+  int64_t inference_frames = 0;
+  double fps = 0;
+  int64_t inference_clk = 0;
+  int64_t program_clk = 0;
+  std::string str() const; ///< the SDK's printed lines
+};
 
 /// A layer of a model, as get_layer returns it: reads go to the model's
 /// layer, set_variable checks and writes through.
@@ -133,6 +153,13 @@ public:
   /// NPs of a layer after map() (empty for the HRC, InputData, software).
   std::vector<NpMapping> layer_nps(const std::string &name) const;
 
+  /// Counters of the last forward on the mapped device (zero before).
+  const Metrics &metrics() const { return metrics_; }
+  /// Frames per second and clocks of the last forward on the device; the
+  /// device time is inference_clk at `clock_mhz` (300 MHz by default).
+  Statistics statistics() const;
+  void set_clock_mhz(double mhz);
+
 private:
   friend class Layer;
   /// Checks layer `index` (parameters, inbounds, variables) and records its
@@ -151,8 +178,15 @@ private:
                   F consume);
   int layerIndex(const std::string &name) const;
 
+  /// Runs a batch through the mapped sequences: hardware ones as programs on
+  /// the simulated device, software ones on the reference kernels.
+  Array forwardOnDevice(const Array &inputs, int batch_size);
+
   ModelDesc desc_;
   std::optional<ModelMapping> mapping_;
+  std::shared_ptr<VirtualDevice> device_;
+  Metrics metrics_;
+  double clockMhz_ = 300.0;
   std::vector<ActType> outputTypes_;
   std::vector<ref::TemporalState> states_;
 };

@@ -4,6 +4,7 @@
 #include "tools/akida/Commands.h"
 
 #include "compiler/fbz/LayerSchema.h"
+#include "device/Device.h"
 #include "runtime/io/Npy.h"
 #include "runtime/zoo/Zoo.h"
 
@@ -58,11 +59,22 @@ int runCommand(const std::vector<std::string> &argv) {
   Args args(argv,
             {{"-m", "model"}, {"--model", "model"}, {"-i", "input"},
              {"--input", "input"}, {"-o", "output"}, {"--output", "output"},
-             {"--batch-size", "batch-size"}});
+             {"--batch-size", "batch-size"}, {"--device", "device"},
+             {"-d", "device"}, {"--mode", "mode"}});
   if (!args.positional().empty())
     throw UsageError("unexpected argument '" + args.positional()[0] + "'");
   int batchSize = static_cast<int>(args.getInt("batch-size", 0, 0, 1 << 20));
   Model model = loadModelOrDefault(args.get("model"));
+  if (std::optional<std::string> device = args.get("device")) {
+    std::string modeName = args.get("mode").value_or("AllNps");
+    std::optional<MapMode> mode = parseMapMode(modeName);
+    if (!mode)
+      throw UsageError("--mode is '" + modeName +
+                       "' but must be AllNps, HwPr or Minimal");
+    model.map(virtualDevice(*device), false, *mode);
+  } else if (args.has("mode")) {
+    throw UsageError("--mode needs --device");
+  }
   std::cout << model.summary() << "\n";
 
   Array inputs;
@@ -99,6 +111,9 @@ int runCommand(const std::vector<std::string> &argv) {
       std::cout << " " << ranked[k].second << ": " << ranked[k].first;
     std::cout << "\n";
   }
+
+  if (model.mapping())
+    std::cout << "\n" << model.statistics().str();
 
   if (std::optional<std::string> out = args.get("output")) {
     // Dequantized floats when the last layer has no activation.
