@@ -14,6 +14,7 @@
 #include "compiler/fbz/Fbz.h"
 
 #include "compiler/fbz/LayerSchema.h"
+#include "compiler/fbz/Quoted.h"
 #include "compiler/fbz/Version.h"
 #include "compiler/fbz/model_generated.h"
 
@@ -71,26 +72,6 @@ std::string hex32(uint32_t v) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "0x%08x", v);
   return buf;
-}
-
-/// `s` quoted for a one-line message: control and non-ASCII bytes escaped,
-/// long strings shortened.
-std::string quoted(const std::string &s) {
-  constexpr size_t kMaxShown = 64;
-  std::string out = "'";
-  for (size_t i = 0; i < s.size() && i < kMaxShown; ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    }
-  }
-  if (s.size() > kMaxShown)
-    out += "...";
-  return out + "'";
 }
 
 //===----------------------------------------------------------------------===//

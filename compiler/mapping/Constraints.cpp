@@ -142,9 +142,15 @@ private:
   void hrcDims(int64_t minDim, int64_t maxColumns);
   void hrcChannels();
   void squareKernel(const Window &w, Set allowed, const char *where);
+  void npStride(const Window &w, bool sameAxes);
   void padding(const Window &w, bool validAllowed);
+  void noHrcGlobalPool(const Window &w, const char *allowed);
+  void gapColumns(const std::array<int64_t, 2> &out, int64_t maxColumns);
   void maxPoolNext(Set allowedNext);
   void bits(const char *what, int64_t value, Set allowed, const char *where);
+  void inputAndWeightBits(Set allowed, const char *where);
+  void fanIn(int64_t maxFanIn);
+  void maxFilters(int64_t cap, const char *limit);
   void v1Activation();
   void v2Output(Set allowed);
   void lut(bool lutCapable, const Window *w);
@@ -222,6 +228,22 @@ void Checker::squareKernel(const Window &w, Set allowed, const char *where) {
         squares(allowed));
 }
 
+/// CNP kernel_stride "1, 2 (2 only with 3x3 kernels)"; `sameAxes` (Akida
+/// 1.0) also requires the same stride and a 3x3 kernel on both axes.
+void Checker::npStride(const Window &w, bool sameAxes) {
+  const bool kernel3 = w.kernel[0] == 3 && (!sameAxes || w.kernel[1] == 3);
+  if ((sameAxes && w.stride[0] != w.stride[1]) ||
+      !contains({1, 2}, w.stride[0]))
+    add("stride", "kernel_stride " + strideStr(w.stride) + " is not supported",
+        sameAxes ? "1, 2 (the same on both axes; 2 only with 3x3 kernels)"
+                 : "1, 2 (2 only with 3x3 kernels)");
+  else if (w.stride[0] == 2 && !kernel3)
+    add("stride",
+        "kernel_stride 2 is only supported with 3x3 kernels, not " +
+            pairStr(w.kernel),
+        "stride 1 with " + pairStr(w.kernel) + ", stride 1 or 2 with 3x3");
+}
+
 /// "Same" (or "Same, Valid" when `validAllowed`). SameUpper differs from Same
 /// only by where an odd padding unit goes; it is accepted where it pads
 /// exactly like Same (even total padding on both axes, for the convolution
@@ -255,6 +277,27 @@ void Checker::padding(const Window &w, bool validAllowed) {
         allowed + " (SameUpper only where it pads like Same)");
 }
 
+/// The input convolution block has no global average pooling; `allowed`
+/// lists the pooling it has.
+void Checker::noHrcGlobalPool(const Window &w, const char *allowed) {
+  if (w.pool == PoolType::Average)
+    add("pooling",
+        "global average pooling is not supported on the input convolution "
+        "block",
+        allowed);
+}
+
+/// Global average pooling over at most `maxColumns` convolution output
+/// columns (`out`: rows x columns).
+void Checker::gapColumns(const std::array<int64_t, 2> &out,
+                         int64_t maxColumns) {
+  if (out[1] > maxColumns)
+    add("pooling",
+        "global average pooling over " + pairStr(out) +
+            " (rows x columns) is wider than the hardware pools",
+        "pooled width (columns) 1.." + std::to_string(maxColumns));
+}
+
 /// "a layer with max pooling must be followed by" one of `allowedNext`.
 void Checker::maxPoolNext(Set allowedNext) {
   bool ok = false;
@@ -277,6 +320,31 @@ void Checker::bits(const char *what, int64_t value, Set allowed,
         std::string(what) + " " + std::to_string(value) +
             " is not supported " + where,
         join(allowed) + " bits");
+}
+
+/// Input bits and weights_bits, both in `allowed`.
+void Checker::inputAndWeightBits(Set allowed, const char *where) {
+  bits("input bits", in().bits, allowed, where);
+  bits("weights_bits", param(layer, "weights_bits"), allowed, where);
+}
+
+/// The flattened input of a fully connected layer: at most `maxFanIn`.
+void Checker::fanIn(int64_t maxFanIn) {
+  int64_t n = rows() * columns() * channels();
+  if (n > maxFanIn)
+    add("fan_in",
+        "fan-in " + std::to_string(n) + " (input " +
+            formatDims({rows(), columns(), channels()}) +
+            " flattened) is too large",
+        "at most " + std::to_string(maxFanIn));
+}
+
+/// At most `cap` filters; `limit` names whose limit it is.
+void Checker::maxFilters(int64_t cap, const char *limit) {
+  int64_t filters = param(layer, "filters");
+  if (filters > cap)
+    add("filters", "filters " + std::to_string(filters) + " exceed " + limit,
+        "at most " + std::to_string(cap));
 }
 
 /// Akida 1.0 act_bits (with activation) and bounded activations: a layer
@@ -396,16 +464,10 @@ void Checker::v1InputConv() {
               pairStr(w.poolStride) +
               " is not supported on the input convolution block",
           "pool_size 1x2, 2x1, 2x2 with pool_stride = pool_size");
-  } else if (w.pool == PoolType::Average) {
-    add("pooling",
-        "global average pooling is not supported on the input convolution "
-        "block",
-        "no pooling, or max pooling 1x2, 2x1, 2x2");
   }
+  noHrcGlobalPool(w, "no pooling, or max pooling 1x2, 2x1, 2x2");
 
-  bits("input bits", in().bits, {8}, "on the input convolution block");
-  bits("weights_bits", param(layer, "weights_bits"), {8},
-       "on the input convolution block");
+  inputAndWeightBits({8}, "on the input convolution block");
   v1Activation();
 }
 
@@ -416,14 +478,7 @@ void Checker::v1Conv(bool separable) {
     squareKernel(w, {3, 5, 7}, "on a CNP");
   else
     squareKernel(w, {1, 3, 5, 7}, "on a CNP");
-  if (w.stride[0] != w.stride[1] || !contains({1, 2}, w.stride[0]))
-    add("stride", "kernel_stride " + strideStr(w.stride) + " is not supported",
-        "1, 2 (the same on both axes; 2 only with 3x3 kernels)");
-  else if (w.stride[0] == 2 && (w.kernel[0] != 3 || w.kernel[1] != 3))
-    add("stride",
-        "kernel_stride 2 is only supported with 3x3 kernels, not " +
-            pairStr(w.kernel),
-        "stride 1 with " + pairStr(w.kernel) + ", stride 1 or 2 with 3x3");
+  npStride(w, true);
   padding(w, false);
 
   if (w.pool == PoolType::Max) {
@@ -440,11 +495,7 @@ void Checker::v1Conv(bool separable) {
                  static_cast<int64_t>(LayerType::SeparableConvolutional)});
   } else if (w.pool == PoolType::Average) {
     std::array<int64_t, 2> out = convOutput(w);
-    if (out[1] > kV1GapMaxColumns)
-      add("pooling",
-          "global average pooling over " + pairStr(out) +
-              " (rows x columns) is wider than the hardware pools",
-          "pooled width (columns) 1.." + std::to_string(kV1GapMaxColumns));
+    gapColumns(out, kV1GapMaxColumns);
     if (!separable && out[0] < kV1GapMinRows)
       add("pooling",
           "global average pooling needs at least " +
@@ -469,15 +520,8 @@ void Checker::v1Conv(bool separable) {
 }
 
 void Checker::v1FullyConnected() {
-  int64_t fanIn = rows() * columns() * channels();
-  if (fanIn > kV1FcMaxFanIn)
-    add("fan_in",
-        "fan-in " + std::to_string(fanIn) + " (input " +
-            formatDims({rows(), columns(), channels()}) +
-            " flattened) is too large",
-        "at most " + std::to_string(kV1FcMaxFanIn));
-  bits("input bits", in().bits, {1, 2, 4}, "on an FNP");
-  bits("weights_bits", param(layer, "weights_bits"), {1, 2, 4}, "on an FNP");
+  fanIn(kV1FcMaxFanIn);
+  inputAndWeightBits({1, 2, 4}, "on an FNP");
   v1Activation();
 }
 
@@ -501,12 +545,7 @@ void Checker::v2InputConv() {
         "1.." + std::to_string(maxStride) + " with " + pairStr(w.kernel) +
             " (3x3: 1..3, 4x4: 1..4, 5x5: 1..5, 7x7: 1..6)");
   padding(w, true);
-  int64_t filters = param(layer, "filters");
-  if (filters > kV2HrcMaxFilters)
-    add("filters",
-        "filters " + std::to_string(filters) +
-            " exceed the input convolution block's limit",
-        "at most " + std::to_string(kV2HrcMaxFilters));
+  maxFilters(kV2HrcMaxFilters, "the input convolution block's limit");
 
   // (pool_size, pool_stride) = (2, 2) or (3, 2); no global pooling.
   if (w.pool == PoolType::Max) {
@@ -518,17 +557,11 @@ void Checker::v2InputConv() {
               " with pool_stride " + std::to_string(w.poolStride[0]) +
               " is not supported on the input convolution block",
           "(pool_size, pool_stride) (2, 2), (3, 2)");
-  } else if (w.pool == PoolType::Average) {
-    add("pooling",
-        "global average pooling is not supported on the input convolution "
-        "block",
-        "no pooling, or max pooling (2, 2), (3, 2)");
   }
+  noHrcGlobalPool(w, "no pooling, or max pooling (2, 2), (3, 2)");
 
   lut(true, &w);
-  bits("input bits", in().bits, {8}, "on the input convolution block");
-  bits("weights_bits", param(layer, "weights_bits"), {8},
-       "on the input convolution block");
+  inputAndWeightBits({8}, "on the input convolution block");
   v2Output({4, 8});
 }
 
@@ -539,14 +572,7 @@ void Checker::v2Conv(bool depthwise) {
     squareKernel(w, {3, 5, 7}, "on a depthwise convolution");
   else
     squareKernel(w, {1, 3, 5, 7}, "on a CNP");
-  if (!contains({1, 2}, w.stride[0]))
-    add("stride", "kernel_stride " + strideStr(w.stride) + " is not supported",
-        "1, 2 (2 only with 3x3 kernels)");
-  else if (w.stride[0] == 2 && w.kernel[0] != 3)
-    add("stride",
-        "kernel_stride 2 is only supported with 3x3 kernels, not " +
-            pairStr(w.kernel),
-        "stride 1 with " + pairStr(w.kernel) + ", stride 1 or 2 with 3x3");
+  npStride(w, false);
   padding(w, false);
 
   if (w.pool == PoolType::Max) {
@@ -560,11 +586,7 @@ void Checker::v2Conv(bool depthwise) {
                  static_cast<int64_t>(LayerType::DepthwiseConv2D)});
   } else if (w.pool == PoolType::Average) {
     std::array<int64_t, 2> out = convOutput(w);
-    if (out[1] > kV2GapMaxColumns)
-      add("pooling",
-          "global average pooling over " + pairStr(out) +
-              " (rows x columns) is wider than the hardware pools",
-          "pooled width (columns) 1.." + std::to_string(kV2GapMaxColumns));
+    gapColumns(out, kV2GapMaxColumns);
     if (out[0] * out[1] >= kV2GapMaxArea)
       add("pooling",
           "global average pooling over " + pairStr(out) + " (" +
@@ -579,8 +601,7 @@ void Checker::v2Conv(bool depthwise) {
   }
 
   lut(true, &w);
-  bits("input bits", in().bits, {4, 8}, "on Akida 2.0");
-  bits("weights_bits", param(layer, "weights_bits"), {4, 8}, "on Akida 2.0");
+  inputAndWeightBits({4, 8}, "on Akida 2.0");
   v2Output({4, 8});
 }
 
@@ -593,23 +614,14 @@ void Checker::v2Transpose() {
             " is not supported on a transposed convolution",
         "3x3, 4x4");
   lut(true, nullptr);
-  bits("input bits", in().bits, {8}, "on a transposed convolution");
-  bits("weights_bits", param(layer, "weights_bits"), {8},
-       "on a transposed convolution");
+  inputAndWeightBits({8}, "on a transposed convolution");
   v2Output({8});
 }
 
 void Checker::v2Dense() {
-  int64_t fanIn = rows() * columns() * channels();
-  if (fanIn > kV2DenseMaxFanIn)
-    add("fan_in",
-        "fan-in " + std::to_string(fanIn) + " (input " +
-            formatDims({rows(), columns(), channels()}) +
-            " flattened) is too large",
-        "at most " + std::to_string(kV2DenseMaxFanIn));
+  fanIn(kV2DenseMaxFanIn);
   lut(false, nullptr);
-  bits("input bits", in().bits, {4, 8}, "on Akida 2.0");
-  bits("weights_bits", param(layer, "weights_bits"), {4, 8}, "on Akida 2.0");
+  inputAndWeightBits({4, 8}, "on Akida 2.0");
   v2Output({4, 8});
 }
 
@@ -622,17 +634,10 @@ void Checker::v2TempConv(bool depthwise) {
   if (fifo < kV2BtcMinFifo || fifo > kV2BtcMaxFifo)
     add("fifo_size", "fifo_size " + std::to_string(fifo) + " is not supported",
         std::to_string(kV2BtcMinFifo) + ".." + std::to_string(kV2BtcMaxFifo));
-  if (!depthwise) {
-    int64_t filters = param(layer, "filters");
-    if (filters > kV2BtcMaxFilters)
-      add("filters",
-          "filters " + std::to_string(filters) + " exceed the TNP limit",
-          "at most " + std::to_string(kV2BtcMaxFilters));
-  }
+  if (!depthwise)
+    maxFilters(kV2BtcMaxFilters, "the TNP limit");
   lut(false, nullptr);
-  bits("input bits", in().bits, {8}, "on a temporal convolution");
-  bits("weights_bits", param(layer, "weights_bits"), {8},
-       "on a temporal convolution");
+  inputAndWeightBits({8}, "on a temporal convolution");
   v2Output({8});
 }
 

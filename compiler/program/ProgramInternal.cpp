@@ -9,8 +9,6 @@
 
 #include <zlib.h>
 
-#include <cstdio>
-
 namespace akida::program::detail {
 
 [[noreturn]] void fail(const std::string &prefix, const std::string &what) {
@@ -19,24 +17,6 @@ namespace akida::program::detail {
 
 uint32_t crc32Of(const uint8_t *data, size_t size) {
   return uint32_t(crc32_z(crc32(0L, Z_NULL, 0), data, size));
-}
-
-std::string quoted(const std::string &s) {
-  constexpr size_t kMaxShown = 64;
-  std::string out = "'";
-  for (size_t i = 0; i < s.size() && i < kMaxShown; ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    }
-  }
-  if (s.size() > kMaxShown)
-    out += "...";
-  return out + "'";
 }
 
 std::string identStr(const NpIdent &i) {

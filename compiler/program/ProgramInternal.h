@@ -10,6 +10,7 @@
 #ifndef AKIDA_COMPILER_PROGRAM_PROGRAMINTERNAL_H
 #define AKIDA_COMPILER_PROGRAM_PROGRAMINTERNAL_H
 
+#include "compiler/fbz/Quoted.h"
 #include "compiler/program/Program.h"
 
 #include <array>
@@ -36,9 +37,8 @@ inline constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
 /// Throws ProgramError(prefix + what).
 [[noreturn]] void fail(const std::string &prefix, const std::string &what);
 
-/// `s` quoted for a one-line message: control and non-ASCII bytes escaped,
-/// long strings shortened.
-std::string quoted(const std::string &s);
+/// `s` quoted for a one-line message (the .fbz codec's helper).
+using fbz::quoted;
 
 inline std::string str(int64_t v) { return std::to_string(v); }
 

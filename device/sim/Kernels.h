@@ -5,13 +5,14 @@
 // potentials it affects (event-driven), the HRC gathers its dense input
 // window by window. Sums are exact: the loops are templates over the
 // accumulator type, int64 when a bound shows no overflow, 128 bits
-// otherwise (the same rule as the reference kernels).
+// otherwise (the reference kernels' rule, runtime/reference/ExactSums.h).
 //
 //===----------------------------------------------------------------------===//
 #ifndef AKIDA_DEVICE_SIM_KERNELS_H
 #define AKIDA_DEVICE_SIM_KERNELS_H
 
 #include "device/sim/Unit.h"
+#include "runtime/reference/ExactSums.h"
 
 #include <algorithm>
 #include <cmath>
@@ -23,25 +24,9 @@ using i128 = __int128;
 constexpr int64_t kMin64 = std::numeric_limits<int64_t>::min();
 constexpr int64_t kMax64 = std::numeric_limits<int64_t>::max();
 
-template <typename Acc> int64_t clampTo(Acc v, int64_t lo, int64_t hi) {
-  if (v < static_cast<Acc>(lo))
-    return lo;
-  if (v > static_cast<Acc>(hi))
-    return hi;
-  return static_cast<int64_t>(v);
-}
-
-/// Whether sums of `terms` products |x| <= maxX, |w| <= maxW stay below 2^62.
-inline bool fitsInt64(long double maxX, long double maxW, long double terms) {
-  return maxX * maxW * terms < std::ldexp(1.0L, 62);
-}
-
-inline long double maxAbs(const std::vector<int64_t> &v) {
-  long double m = 0;
-  for (int64_t x : v)
-    m = std::max(m, std::fabs(static_cast<long double>(x)));
-  return m;
-}
+using ref::clampTo;
+using ref::fitsInt64;
+using ref::maxAbs;
 
 /// One kernel tap of one input index: kernel index `k` lands on output `o`.
 struct Tap {
@@ -71,6 +56,15 @@ struct Scatter {
   const int64_t *shift = nullptr;
   int64_t shiftBase = 0;
 };
+
+/// The scatter of `in` (kept columns [k0, k1), channels [chLo, chHi))
+/// through weights `w` into F accumulators per position; the caller sets
+/// the rest (depthwise weights, flip, shift).
+inline Scatter scatterOf(const Port &in, const Unit::Geometry &g, int64_t k0,
+                         int64_t k1, int64_t chLo, int64_t chHi,
+                         const int64_t *w, int64_t F) {
+  return Scatter{&in, &g, k0, k1, chLo, chHi, w, /*wC=*/0, F};
+}
 
 template <typename Acc>
 void scatterConv(const Scatter &s, std::vector<Acc> &acc, UnitActivity &act) {

@@ -11,6 +11,7 @@
 
 #include "runtime/reference/Arithmetic.h"
 #include "runtime/reference/Shapes.h"
+#include "runtime/reference/WindowPlacement.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -320,29 +321,16 @@ void Unit::configureGeometry() {
     } catch (const std::invalid_argument &e) {
       fail(e.what());
     }
-    g.kh = win.kernel[0];
-    g.kw = win.kernel[1];
-    g.sh = win.stride[0];
-    g.sw = win.stride[1];
-    g.pt = paddingBefore(g.h, g.kh, g.sh, win.padding);
-    g.pl = paddingBefore(g.w, g.kw, g.sw, win.padding);
-    g.ohc = windowOutputDim(g.h, g.kh, g.sh, win.padding);
-    g.owc = windowOutputDim(g.w, g.kw, g.sw, win.padding);
+    ref::placeWindow(g.h, g.w, win.kernel, win.stride, win.padding, g.kh, g.kw,
+                     g.sh, g.sw, g.pt, g.pl, g.ohc, g.owc);
     g.pool = win.pool;
     g.oh = g.ohc;
     g.ow = g.owc;
-    if (g.pool == PoolType::Max) {
-      g.pkh = win.poolSize[0];
-      g.pkw = win.poolSize[1];
-      g.psh = win.poolStride[0];
-      g.psw = win.poolStride[1];
-      g.ppt = paddingBefore(g.ohc, g.pkh, g.psh, win.padding);
-      g.ppl = paddingBefore(g.owc, g.pkw, g.psw, win.padding);
-      g.oh = windowOutputDim(g.ohc, g.pkh, g.psh, win.padding);
-      g.ow = windowOutputDim(g.owc, g.pkw, g.psw, win.padding);
-    } else if (g.pool == PoolType::Average) {
+    if (g.pool == PoolType::Max)
+      ref::placeWindow(g.ohc, g.owc, win.poolSize, win.poolStride, win.padding,
+                       g.pkh, g.pkw, g.psh, g.psw, g.ppt, g.ppl, g.oh, g.ow);
+    else if (g.pool == PoolType::Average)
       g.oh = g.ow = 1;
-    }
     if (g.ohc < 1 || g.owc < 1)
       fail("the kernel does not fit the input");
     break;
@@ -521,23 +509,28 @@ void Unit::run() {
              std::to_string(p.dims[0] * cols) +
              " arrived (no DMA descriptor routes the rest)");
   }
-  switch (kernel_) {
-  case Kernel::InputConvV1:
-  case Kernel::ConvV1:
-  case Kernel::SeparableV1:
-  case Kernel::FullyConnectedV1:
-    runV1();
-    break;
-  case Kernel::TemporalV2:
-    runTemporal();
-    break;
-  case Kernel::Add:
-  case Kernel::Concatenate:
+  if (merge) {
     runMerge();
-    break;
-  default:
-    runV2();
-    break;
+  } else {
+    // The other kernels compute the output columns the unit owns; a unit
+    // that owns none outputs an empty window.
+    startOutput(g_.oh, x1_ - x0_, x0_);
+    if (x1_ > x0_) {
+      switch (kernel_) {
+      case Kernel::InputConvV1:
+      case Kernel::ConvV1:
+      case Kernel::SeparableV1:
+      case Kernel::FullyConnectedV1:
+        runV1();
+        break;
+      case Kernel::TemporalV2:
+        runTemporal();
+        break;
+      default:
+        runV2();
+        break;
+      }
+    }
   }
   for (int64_t v : out_.values)
     act_.eventsOut += v != 0;

@@ -142,7 +142,9 @@ private:
   [[noreturn]] void fail(const std::string &what) const;
   const Port &port(int i) const;
 
-  // Kernel implementations (UnitV1.cpp, UnitV2.cpp, UnitMerge.cpp).
+  // Kernel implementations (UnitV1.cpp, UnitV2.cpp, UnitMerge.cpp). run()
+  // starts the output of the weighted ones over the owned columns and calls
+  // them only when the unit owns at least one.
   void runV1();
   void runV2();
   void runTemporal();

@@ -39,9 +39,6 @@ long double keptMax(const Port &p, int64_t k0, int64_t k1, int64_t chLo,
 void Unit::runV1() {
   const Geometry &g = g_;
   const int64_t F = count_;
-  startOutput(g.oh, x1_ - x0_, x0_);
-  if (x1_ <= x0_)
-    return;
   const Port &in = port(0);
   auto finish = [&](int64_t p, int64_t f) {
     return activation_ ? ref::v1Activate(p, threshold_[size_t(f)],
@@ -90,30 +87,14 @@ void Unit::runV1() {
                         act_);
   } else if (kernel_ == Kernel::ConvV1) {
     checkBound(maxX * maxW * g.kh * g.kw * g.c * spatial);
-    Scatter s;
-    s.in = &in;
-    s.g = &g;
-    s.k0 = k0_;
-    s.k1 = k1_;
-    s.chLo = 0;
-    s.chHi = g.c;
-    s.w = weights_.data();
-    s.F = F;
+    Scatter s = scatterOf(in, g, k0_, k1_, 0, g.c, weights_.data(), F);
     s.flip = true;
     scatterConv<int64_t>(s, acc, act_);
   } else { // SeparableV1: depthwise over every channel, then pointwise
     checkBound(maxX * maxW * g.kh * g.kw * maxAbs(weightsPw_) * g.c *
                spatial);
-    Scatter s;
-    s.in = &in;
-    s.g = &g;
-    s.k0 = k0_;
-    s.k1 = k1_;
-    s.chLo = 0;
-    s.chHi = g.c;
-    s.w = weights_.data();
+    Scatter s = scatterOf(in, g, k0_, k1_, 0, g.c, weights_.data(), g.c);
     s.wC = g.c;
-    s.F = g.c;
     s.depthwise = true;
     s.flip = true;
     std::vector<int64_t> d;

@@ -20,9 +20,7 @@ using namespace detail;
 namespace {
 
 long double maxShifted(const Port &p, const std::vector<int64_t> &shift) {
-  long double m = 0;
-  for (int64_t v : p.values)
-    m = std::max(m, std::fabs(static_cast<long double>(v)));
+  const long double m = maxAbs(p.values);
   int64_t s = 0;
   for (int64_t x : shift)
     s = std::max(s, x);
@@ -34,9 +32,6 @@ long double maxShifted(const Port &p, const std::vector<int64_t> &shift) {
 void Unit::runV2() {
   const Geometry &g = g_;
   const int64_t F = count_;
-  startOutput(g.oh, x1_ - x0_, x0_);
-  if (x1_ <= x0_)
-    return;
   const Port &in = port(0);
   const int64_t lo = ref::intMin(bufferBits_, true);
   const int64_t hi = ref::intMax(bufferBits_, true);
@@ -64,30 +59,15 @@ void Unit::runV2() {
         gatherConv<Acc>(in, g, weights_.data(), F, 0, inShift_.data(), sums,
                         act_);
       } else {
-        Scatter s;
-        s.in = &in;
-        s.g = &g;
-        s.k0 = k0_;
-        s.k1 = k1_;
-        s.chLo = 0;
-        s.chHi = g.c;
-        s.w = weights_.data();
-        s.F = F;
+        Scatter s = scatterOf(in, g, k0_, k1_, 0, g.c, weights_.data(), F);
         s.shift = inShift_.data();
         scatterConv<Acc>(s, sums, act_);
       }
       break;
     case Kernel::DepthwiseV2: {
-      Scatter s;
-      s.in = &in;
-      s.g = &g;
-      s.k0 = k0_;
-      s.k1 = k1_;
-      s.chLo = first_;
-      s.chHi = first_ + F;
-      s.w = weights_.data();
+      Scatter s =
+          scatterOf(in, g, k0_, k1_, first_, first_ + F, weights_.data(), F);
       s.wC = F;
-      s.F = F;
       s.depthwise = true;
       s.shift = inShift_.data();
       s.shiftBase = shiftBase;
@@ -175,9 +155,6 @@ void Unit::runV2() {
 void Unit::runTemporal() {
   const Geometry &g = g_;
   const int64_t F = count_;
-  startOutput(g.oh, x1_ - x0_, x0_);
-  if (x1_ <= x0_)
-    return;
   const Port &in = port(0);
   const int64_t T = fifoSize_, C = g.c, frame = g.h * g.w * C;
   const int64_t lo = ref::intMin(bufferBits_, true);

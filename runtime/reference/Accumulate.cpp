@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/reference/Kernels.h"
+#include "runtime/reference/WindowPlacement.h"
 
 #include <algorithm>
 #include <cmath>
@@ -20,14 +21,6 @@ namespace akida::ref::detail {
 namespace {
 
 using i128 = __int128;
-
-template <typename Acc> int64_t clampTo(Acc v, int64_t lo, int64_t hi) {
-  if (v < static_cast<Acc>(lo))
-    return lo;
-  if (v > static_cast<Acc>(hi))
-    return hi;
-  return static_cast<int64_t>(v);
-}
 
 template <typename Acc>
 void crossCorrelateImpl(const ConvGeometry &g, const int64_t *x,
@@ -140,17 +133,6 @@ void transposedImpl(const int64_t *x, int64_t n, int64_t h, int64_t w,
 
 } // namespace
 
-long double maxAbs(const std::vector<int64_t> &values) {
-  long double m = 0;
-  for (int64_t v : values)
-    m = std::max(m, std::fabs(static_cast<long double>(v)));
-  return m;
-}
-
-bool fitsInt64(long double maxX, long double maxW, long double terms) {
-  return maxX * maxW * terms < std::ldexp(1.0L, 62);
-}
-
 std::vector<int64_t> crossCorrelate(const ConvGeometry &g,
                                     const std::vector<int64_t> &x,
                                     const std::vector<int64_t> &w, int64_t lo,
@@ -257,25 +239,13 @@ SpatialPlan planSpatial(const Window &window, int64_t n, int64_t h, int64_t w,
   g.c = c;
   g.f = f;
   g.depthwise = depthwise;
-  g.kh = window.kernel[0];
-  g.kw = window.kernel[1];
-  g.sh = window.stride[0];
-  g.sw = window.stride[1];
-  g.pt = paddingBefore(h, g.kh, g.sh, window.padding);
-  g.pl = paddingBefore(w, g.kw, g.sw, window.padding);
-  g.oh = windowOutputDim(h, g.kh, g.sh, window.padding);
-  g.ow = windowOutputDim(w, g.kw, g.sw, window.padding);
+  placeWindow(h, w, window.kernel, window.stride, window.padding, g.kh, g.kw,
+              g.sh, g.sw, g.pt, g.pl, g.oh, g.ow);
   p.pool = window.pool;
-  if (p.pool == PoolType::Max) {
-    p.poolKh = window.poolSize[0];
-    p.poolKw = window.poolSize[1];
-    p.poolSh = window.poolStride[0];
-    p.poolSw = window.poolStride[1];
-    p.poolPt = paddingBefore(g.oh, p.poolKh, p.poolSh, window.padding);
-    p.poolPl = paddingBefore(g.ow, p.poolKw, p.poolSw, window.padding);
-    p.poolOh = windowOutputDim(g.oh, p.poolKh, p.poolSh, window.padding);
-    p.poolOw = windowOutputDim(g.ow, p.poolKw, p.poolSw, window.padding);
-  }
+  if (p.pool == PoolType::Max)
+    placeWindow(g.oh, g.ow, window.poolSize, window.poolStride, window.padding,
+                p.poolKh, p.poolKw, p.poolSh, p.poolSw, p.poolPt, p.poolPl,
+                p.poolOh, p.poolOw);
   return p;
 }
 

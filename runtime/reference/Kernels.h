@@ -9,6 +9,7 @@
 #ifndef AKIDA_RUNTIME_REFERENCE_KERNELS_H
 #define AKIDA_RUNTIME_REFERENCE_KERNELS_H
 
+#include "runtime/reference/ExactSums.h"
 #include "runtime/reference/Reference.h"
 
 #include <string>
@@ -39,7 +40,7 @@ Activations makeOutput(const ActType &type, int64_t batch);
 //===----------------------------------------------------------------------===//
 // Exact accumulation. Each loop computes exact sums of products (in int64
 // when a bound on |x| * |w| * terms shows it cannot overflow, in 128 bits
-// otherwise) and clamps each sum to [lo, hi].
+// otherwise) and clamps each sum to [lo, hi] (the rule of ExactSums.h).
 //===----------------------------------------------------------------------===//
 
 /// A 2-D cross-correlation over NHWC input `x` with weights (kh, kw, c, f),
@@ -73,11 +74,6 @@ std::vector<int64_t> transposedConv(const std::vector<int64_t> &x, int64_t n,
                                     const std::vector<int64_t> &weights,
                                     int64_t k, int64_t f, bool depthwise,
                                     int64_t lo, int64_t hi);
-
-/// Largest |v| of `values` (as a long double, so |INT64_MIN| is exact).
-long double maxAbs(const std::vector<int64_t> &values);
-/// Whether sums of `terms` products |x| <= maxX, |w| <= maxW stay below 2^62.
-bool fitsInt64(long double maxX, long double maxW, long double terms);
 
 //===----------------------------------------------------------------------===//
 // Pooling (on potentials/accumulators, before the activation)
