@@ -20,6 +20,8 @@ const char *kUsage =
     "\n"
     "commands:\n"
     "  version                      print the version\n"
+    "  devices                      list the Akida devices (USB) and the\n"
+    "                               virtual devices\n"
     "  summary -m MODEL.fbz         print the model summary\n"
     "  run [-m MODEL.fbz] [-i INPUTS.npy] [-o OUTPUTS.npy] [--batch-size N]\n"
     "      [--device NAME [--mode AllNps|HwPr|Minimal]]\n"
@@ -59,8 +61,10 @@ int main(int argc, char **argv) {
       return akida::cli::zooCommand(args);
     if (command == "map")
       return akida::cli::mapCommand(args);
+    if (command == "devices")
+      return akida::cli::devicesCommand(args);
     std::cerr << "akida: unknown command '" << command
-              << "'; commands: version, summary, run, map, zoo (akida --help)\n";
+              << "'; commands: version, devices, summary, run, map, zoo (akida --help)\n";
     return 2;
   } catch (const akida::cli::UsageError &e) {
     std::cerr << "akida " << command << ": " << e.what() << "\n";
