@@ -23,14 +23,21 @@ int64_t CostModel::unitClk(const UnitTrace &u) const {
                 u.wordsOut * k_.dmaWordClk + u.hopsOut * k_.hopClk);
 }
 
+int64_t CostModel::inputClk(const PassTrace &pass) const {
+  return clocks(pass.inputWords * k_.dmaWordClk + pass.inputHops * k_.hopClk);
+}
+
+int64_t CostModel::layerClk(const std::vector<UnitTrace> &layer) const {
+  int64_t slowest = 0;
+  for (const UnitTrace &u : layer)
+    slowest = std::max(slowest, unitClk(u));
+  return slowest;
+}
+
 int64_t CostModel::passClk(const PassTrace &pass) const {
-  int64_t clk = clocks(pass.inputWords * k_.dmaWordClk + pass.inputHops * k_.hopClk);
-  for (const std::vector<UnitTrace> &layer : pass.layers) {
-    int64_t slowest = 0;
-    for (const UnitTrace &u : layer)
-      slowest = std::max(slowest, unitClk(u));
-    clk += slowest;
-  }
+  int64_t clk = inputClk(pass);
+  for (const std::vector<UnitTrace> &layer : pass.layers)
+    clk += layerClk(layer);
   return clk;
 }
 

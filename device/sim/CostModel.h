@@ -115,7 +115,12 @@ public:
   int64_t words(int64_t bytes) const;
   /// Clocks of a unit's work on one frame.
   int64_t unitClk(const UnitTrace &unit) const;
-  /// Clocks of one pass on one frame (without reconfiguration).
+  /// Clocks of the input DMA of a pass on one frame.
+  int64_t inputClk(const PassTrace &pass) const;
+  /// Clocks of one layer of a pass on one frame: its slowest unit.
+  int64_t layerClk(const std::vector<UnitTrace> &layer) const;
+  /// Clocks of one pass on one frame (without reconfiguration): inputClk
+  /// plus layerClk of each layer.
   int64_t passClk(const PassTrace &pass) const;
   /// Clocks of programming `program` (pass 0 written with every pass's data
   /// loaded in memory: the whole program is transferred).

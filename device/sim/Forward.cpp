@@ -4,7 +4,10 @@
 // pass is loaded), the event DMA delivers the pass inputs (the program input
 // or outputs of earlier passes), then the units run in layer order and each
 // unit's output is moved over its DMA descriptors to the units that read it
-// or out through the event DMA. The cost model counts what happened.
+// or out through the event DMA. The cost model counts what happened, and
+// the power model lays the work on the device timeline for the meter: the
+// reconfiguration, the input DMA, then each layer for its slowest unit's
+// clocks with the energy of all its units.
 //
 //===----------------------------------------------------------------------===//
 #include "device/sim/VirtualDevice.h"
@@ -88,6 +91,8 @@ ref::Activations VirtualDevice::forward(const ref::Activations &input) {
   metrics_.inference_clk = 0;
   metrics_.reconfigure_clk = 0;
   metrics_.dma_words = 0;
+  metrics_.inference_start = metrics_.inference_end = meter_.timeMs();
+  metrics_.dynamic_energy = {};
   metrics_.units.clear();
   for (size_t p = 0; p < passes_.size(); ++p)
     for (const auto &u : passes_[p].units) {
@@ -102,6 +107,11 @@ ref::Activations VirtualDevice::forward(const ref::Activations &input) {
   exported_.clear();
   // Frames are independent (the cost of a batch is the sum of its frames'),
   // so the batch size only bounds what one enqueue holds.
+  struct Recording {
+    PowerMeter &meter;
+    ~Recording() { meter.end(); }
+  } recording{meter_};
+  meter_.begin(powerMeasurement_);
   for (int64_t n = 0; n < input.batch; ++n)
     runFrame(input, n);
   auto it = exported_.find(outputLayer_);
@@ -112,6 +122,16 @@ ref::Activations VirtualDevice::forward(const ref::Activations &input) {
   empty.type.bits = program_.output.bits;
   empty.type.isSigned = program_.output.isSigned;
   return empty;
+}
+
+void VirtualDevice::advance(int64_t clk, const EnergyBreakdown &energy) {
+  const double msPerClk = 1.0 / (clockMhz_ * 1e3);
+  const double t0 = metrics_.inference_end;
+  metrics_.inference_clk += clk;
+  metrics_.inference_end =
+      metrics_.inference_start + double(metrics_.inference_clk) * msPerClk;
+  metrics_.dynamic_energy += energy;
+  meter_.feed(t0, metrics_.inference_end, energy.total());
 }
 
 void VirtualDevice::runFrame(const ref::Activations &input, int64_t n) {
@@ -131,7 +151,7 @@ void VirtualDevice::runFrame(const ref::Activations &input, int64_t n) {
     sim::LoadedPass &lp = passes_[p];
     if (loadedPass_ != static_cast<int>(p)) {
       const int64_t clk = cost_.reconfigureClk(program_.passes[p]);
-      metrics_.inference_clk += clk;
+      advance(clk, power_.dmaEnergy(cost_.words(program_.passes[p].dataSize)));
       metrics_.reconfigure_clk += clk;
       loadedPass_ = static_cast<int>(p);
     }
@@ -200,7 +220,14 @@ void VirtualDevice::runFrame(const ref::Activations &input, int64_t n) {
       }
       trace.layers.push_back(std::move(traces));
     }
-    metrics_.inference_clk += cost_.passClk(trace);
+    // On the timeline: the input DMA, then the layers one after the other.
+    advance(cost_.inputClk(trace), power_.dmaEnergy(trace.inputWords));
+    for (const std::vector<UnitTrace> &layer : trace.layers) {
+      EnergyBreakdown energy;
+      for (const UnitTrace &t : layer)
+        energy += power_.unitEnergy(t, cost_.unitClk(t));
+      advance(cost_.layerClk(layer), energy);
+    }
     metricBase += lp.units.size();
   }
 

@@ -39,7 +39,33 @@ VirtualDevice::VirtualDevice(Device device)
     : VirtualDevice(device, costConstantsFor(device)) {}
 
 VirtualDevice::VirtualDevice(Device device, CostConstants constants)
-    : device_(std::move(device)), cost_(constants) {}
+    : VirtualDevice(device, constants, powerConstantsFor(device)) {}
+
+VirtualDevice::VirtualDevice(Device device, CostConstants constants,
+                             PowerConstants power)
+    : device_(std::move(device)), cost_(constants), power_(power),
+      meter_(power) {
+  if (!(power.samplePeriodMs > 0))
+    throw std::invalid_argument("power constants: the sample period must be "
+                                "positive");
+}
+
+void VirtualDevice::set_clock_mhz(double mhz) {
+  if (!(mhz > 0))
+    throw std::invalid_argument("clock must be positive MHz, got " +
+                                std::to_string(mhz));
+  clockMhz_ = mhz;
+}
+
+void VirtualDevice::idle(double ms) {
+  if (!(ms >= 0))
+    throw std::invalid_argument("idle: the time must be >= 0 ms, got " +
+                                std::to_string(ms));
+  meter_.begin(powerMeasurement_);
+  const double t0 = meter_.timeMs();
+  meter_.feed(t0, t0 + ms, 0);
+  meter_.end();
+}
 
 VirtualDevice::~VirtualDevice() = default;
 VirtualDevice::VirtualDevice(VirtualDevice &&) noexcept = default;

@@ -11,11 +11,19 @@
 // reconfiguration). The model is never consulted. docs/device/simulator.md
 // describes the execution.
 //
+// The device has a simulated timeline (ms): forward() advances it by its
+// inference clocks at clock_mhz(), idle() by a given time; programming is
+// not on it. With power measurement enabled (the SDK's
+// soc.power_measurement_enabled, off by default) the power meter records
+// PowerEvents over each forward (PowerModel.h).
+//
 //   VirtualDevice dev(AKD1000());
 //   dev.program(bytes);                 // readProgram + compatibility checks
 //   dev.set_batch_size(8);              // <= 15 single pass, 1 otherwise
+//   dev.set_power_measurement_enabled(true);
 //   ref::Activations out = dev.forward(in);
 //   dev.metrics().inference_clk;
+//   dev.inference_power_events();       // PowerEvent{ts, voltage, current, power}
 //
 //===----------------------------------------------------------------------===//
 #ifndef AKIDA_DEVICE_SIM_VIRTUALDEVICE_H
@@ -24,6 +32,7 @@
 #include "compiler/program/Program.h"
 #include "device/Device.h"
 #include "device/sim/CostModel.h"
+#include "device/sim/PowerModel.h"
 #include "device/sim/Unit.h"
 #include "runtime/reference/Reference.h"
 
@@ -58,6 +67,13 @@ struct DeviceMetrics {
   /// Part of inference_clk spent reconfiguring passes (HwPr programs).
   int64_t reconfigure_clk = 0;
   int64_t dma_words = 0; ///< words moved by DMA descriptors (last forward)
+  /// The last forward on the device timeline, ms: inference_end -
+  /// inference_start = inference_clk at the device clock.
+  double inference_start = 0;
+  double inference_end = 0;
+  /// Dynamic energy of the last forward by cause, mJ (the floor excluded:
+  /// the energy drawn is floor x duration + this total).
+  EnergyBreakdown dynamic_energy;
   std::vector<UnitMetrics> units;
 };
 
@@ -86,12 +102,39 @@ class VirtualDevice {
 public:
   explicit VirtualDevice(Device device);
   VirtualDevice(Device device, CostConstants constants);
+  VirtualDevice(Device device, CostConstants constants,
+                PowerConstants power);
   ~VirtualDevice();
   VirtualDevice(VirtualDevice &&) noexcept;
   VirtualDevice &operator=(VirtualDevice &&) noexcept;
 
   const Device &device() const { return device_; }
   const CostModel &costModel() const { return cost_; }
+  const PowerModel &powerModel() const { return power_; }
+
+  /// The clock the timeline runs at, MHz (300 by default);
+  /// std::invalid_argument unless positive.
+  void set_clock_mhz(double mhz);
+  double clock_mhz() const { return clockMhz_; }
+  /// Now on the device timeline, ms (0 when the device is created).
+  double time_ms() const { return meter_.timeMs(); }
+  /// Spends `ms` idle (floor power): the SDK's akida run waits so before
+  /// reading the floor. Recorded as a forward is, when measurement is on.
+  void idle(double ms);
+
+  /// soc.power_measurement_enabled (off by default): when on, the meter
+  /// keeps the PowerEvents of each forward (and idle) call.
+  void set_power_measurement_enabled(bool enabled) {
+    powerMeasurement_ = enabled;
+  }
+  bool power_measurement_enabled() const { return powerMeasurement_; }
+  /// soc.power_meter: floor() and events() (of the last forward or idle).
+  const PowerMeter &power_meter() const { return meter_; }
+  /// HardwareDevice.inference_power_events: the events of the last forward
+  /// (empty when measurement was off).
+  const std::vector<PowerEvent> &inference_power_events() const {
+    return meter_.events();
+  }
 
   /// Decodes `bytes` (readProgram: ProgramError on a malformed program) and
   /// configures the mesh from its records. Throws std::invalid_argument
@@ -140,9 +183,16 @@ private:
   void checkCompatible(const DecodedProgram &p) const;
   void load(const DecodedProgram &p);
   void runFrame(const ref::Activations &input, int64_t sample);
+  /// Advances the forward by `clk` clocks carrying `energy` (timeline,
+  /// meter, inference_clk, dynamic energy).
+  void advance(int64_t clk, const EnergyBreakdown &energy);
 
   Device device_;
   CostModel cost_;
+  PowerModel power_;
+  PowerMeter meter_;
+  bool powerMeasurement_ = false;
+  double clockMhz_ = 300.0;
   bool programmed_ = false;
   DecodedProgram program_;
   std::vector<sim::LoadedPass> passes_;

@@ -4,6 +4,8 @@
 // sequences as their programs on the simulated device (chain-loaded per
 // call), software sequences on the reference kernels. The simulator is
 // bit-exact with the reference (tests/unit/sim), so only the clocks differ.
+// The inference window and the power events are on the device's simulated
+// timeline, at the model's clock.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,7 +13,6 @@
 
 #include "device/sim/VirtualDevice.h"
 
-#include <chrono>
 #include <cstdio>
 #include <stdexcept>
 
@@ -30,10 +31,10 @@ Array Model::forwardOnDevice(const Array &inputs, int batch_size) {
 
   metrics_ = {};
   metrics_.inference_frames = in.batch;
-  metrics_.inference_start =
-      std::chrono::duration<double, std::milli>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count();
+  device_->set_clock_mhz(clockMhz_);
+  device_->set_power_measurement_enabled(powerMeasurement_);
+  powerEvents_.clear();
+  metrics_.inference_start = device_->time_ms();
   std::map<int, ref::Activations> acts;
   auto inputOf = [&](int layer) -> const ref::Activations & {
     const LayerDesc &d = desc_.layers[layer];
@@ -63,13 +64,15 @@ Array Model::forwardOnDevice(const Array &inputs, int batch_size) {
     ref::Activations out =
         device_->forward(fromModelInput ? in : inputOf(seq.layers.front()));
     metrics_.inference_clk += device_->metrics().inference_clk;
+    const std::vector<PowerEvent> &events = device_->inference_power_events();
+    powerEvents_.insert(powerEvents_.end(), events.begin(), events.end());
     for (const auto &[layer, a] : device_->exported())
       acts[layer] = a;
     acts[device_->outputLayer()] = std::move(out);
   }
-  metrics_.inference_end =
-      metrics_.inference_start +
-      static_cast<double>(metrics_.inference_clk) / (clockMhz_ * 1e3);
+  // Programming is not on the timeline, so the sequences' forwards are
+  // back to back: the window is inference_clk at the clock.
+  metrics_.inference_end = device_->time_ms();
 
   const ref::Activations &last = acts.at(get_layer_count() - 1);
   const ActType &t = outputTypes_.back();
@@ -92,7 +95,26 @@ Statistics Model::statistics() const {
   s.program_clk = metrics_.program_clk;
   double seconds = (metrics_.inference_end - metrics_.inference_start) / 1000;
   s.fps = seconds > 0 ? static_cast<double>(s.inference_frames) / seconds : 0;
+  if (std::optional<PowerFigures> f =
+          powerFigures(powerEvents_, metrics_.inference_start,
+                       metrics_.inference_end, metrics_.inference_frames)) {
+    s.power = f->power;
+    s.energy = f->energy;
+  }
   return s;
+}
+
+void Model::set_power_measurement_enabled(bool enabled) {
+  powerMeasurement_ = enabled;
+  if (device_)
+    device_->set_power_measurement_enabled(enabled);
+}
+
+double Model::power_floor() const {
+  if (!mapping_ || !device_)
+    throw std::runtime_error("power_floor: the model is not mapped on a "
+                             "device; call map() first");
+  return device_->power_meter().floor();
 }
 
 void Model::set_clock_mhz(double mhz) {
@@ -104,14 +126,28 @@ void Model::set_clock_mhz(double mhz) {
 
 std::string Statistics::str() const {
   char buf[256];
+  std::snprintf(buf, sizeof buf, "Average framerate = %.2f fps\n", fps);
+  std::string s = buf;
+  if (power) {
+    std::snprintf(buf, sizeof buf,
+                  "Last inference power range (mW): Avg %.2f / Min %.2f / "
+                  "Max %.2f / Std %.2f\n",
+                  power->avg, power->min, power->max, power->std);
+    s += buf;
+  }
+  if (energy) {
+    std::snprintf(buf, sizeof buf,
+                  "Last inference energy consumed (mJ/frame): %.2f\n",
+                  *energy);
+    s += buf;
+  }
   std::snprintf(buf, sizeof buf,
-                "Average framerate = %.2f fps\n"
                 "inference_frames: %lld\ninference_clk: %lld\n"
                 "program_clk: %lld\n",
-                fps, static_cast<long long>(inference_frames),
+                static_cast<long long>(inference_frames),
                 static_cast<long long>(inference_clk),
                 static_cast<long long>(program_clk));
-  return buf;
+  return s + buf;
 }
 
 } // namespace akida

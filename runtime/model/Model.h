@@ -12,11 +12,13 @@
 #define AKIDA_RUNTIME_MODEL_MODEL_H
 
 #include "compiler/fbz/ModelDesc.h"
+#include "device/sim/PowerModel.h"
 #include "runtime/model/Mapping.h"
 #include "runtime/reference/Reference.h"
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,17 +32,29 @@ struct Metrics {
   int64_t inference_frames = 0;
   int64_t inference_clk = 0; ///< device clocks of the last forward
   int64_t program_clk = 0;   ///< clocks spent programming (chain loading)
-  double inference_start = 0; ///< ms; start of the last forward
-  double inference_end = 0;   ///< ms; start + device time at the clock rate
+  /// ms on the device's simulated timeline (the power events' ts): the
+  /// start of the last forward, and the start + its device time at the
+  /// clock rate (programming is not on the timeline).
+  double inference_start = 0;
+  double inference_end = 0;
 };
 
 /// akida.Statistics of the last inference on a device.
 struct Statistics {
   int64_t inference_frames = 0;
   double fps = 0;
+  /// Power range of the power events inside [inference_start,
+  /// inference_end], mW, the floor included, by the SDK's rule (the first
+  /// event dropped, at least two remaining; powerFigures): absent when
+  /// measurement was off or the inference too short.
+  std::optional<PowerRange> power;
+  /// Energy per frame, mJ: power->avg x duration / frames (with power).
+  std::optional<double> energy;
   int64_t inference_clk = 0;
   int64_t program_clk = 0;
-  std::string str() const; ///< the SDK's printed lines
+  /// The SDK's printed lines: the framerate, the power range and energy
+  /// when present, then the metrics.
+  std::string str() const;
 };
 
 /// A layer of a model, as get_layer returns it: reads go to the model's
@@ -160,6 +174,17 @@ public:
   Statistics statistics() const;
   void set_clock_mhz(double mhz);
 
+  /// The device's soc.power_measurement_enabled for the forwards of this
+  /// model (off by default; kept across map()).
+  void set_power_measurement_enabled(bool enabled);
+  bool power_measurement_enabled() const { return powerMeasurement_; }
+  /// akida.Model.power_events: the device's PowerEvents of the last forward
+  /// (every hardware sequence), empty when measurement was off.
+  const std::vector<PowerEvent> &power_events() const { return powerEvents_; }
+  /// soc.power_meter.floor of the mapped device, mW (std::runtime_error
+  /// before map()).
+  double power_floor() const;
+
 private:
   friend class Layer;
   /// Checks layer `index` (parameters, inbounds, variables) and records its
@@ -187,6 +212,8 @@ private:
   std::shared_ptr<VirtualDevice> device_;
   Metrics metrics_;
   double clockMhz_ = 300.0;
+  bool powerMeasurement_ = false;
+  std::vector<PowerEvent> powerEvents_;
   std::vector<ActType> outputTypes_;
   std::vector<ref::TemporalState> states_;
 };

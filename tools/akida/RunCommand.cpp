@@ -9,6 +9,7 @@
 #include "runtime/zoo/Zoo.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <iostream>
 #include <random>
 
@@ -72,6 +73,7 @@ int runCommand(const std::vector<std::string> &argv) {
       throw UsageError("--mode is '" + modeName +
                        "' but must be AllNps, HwPr or Minimal");
     model.map(virtualDevice(*device), false, *mode);
+    model.set_power_measurement_enabled(true); // as the SDK's akida run
   } else if (args.has("mode")) {
     throw UsageError("--mode needs --device");
   }
@@ -112,8 +114,12 @@ int runCommand(const std::vector<std::string> &argv) {
     std::cout << "\n";
   }
 
-  if (model.mapping())
-    std::cout << "\n" << model.statistics().str();
+  if (model.mapping()) {
+    char floor[64];
+    std::snprintf(floor, sizeof floor, "%.2f", model.power_floor());
+    std::cout << "\nFloor power (mW): " << floor << "\n"
+              << model.statistics().str();
+  }
 
   if (std::optional<std::string> out = args.get("output")) {
     // Dequantized floats when the last layer has no activation.

@@ -54,8 +54,9 @@ TEST(SimCalibration, DsCnnKwsOnAkd1000) {
 }
 
 TEST(SimCalibration, AkidaNet05On224Akd1000) {
-  const Model model = buildZooModel("akidanet_0.5_224", 0);
-  const Mapped mapped = mapModel(model, AKD1000(), MapMode::AllNps);
+  const ZooMapping &zoo = akd1000AllNps("akidanet_0.5_224");
+  const Model &model = zoo.model;
+  const Mapped &mapped = zoo.mapped;
   VirtualDevice dev(AKD1000());
   const FrameRun r = runOneRandomFrame(model, dev, mapped);
   EXPECT_EQ(r.nps, 68);

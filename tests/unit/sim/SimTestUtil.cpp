@@ -3,7 +3,9 @@
 
 #include "compiler/fbz/LayerSchema.h"
 #include "compiler/mapping/Constraints.h"
+#include "runtime/zoo/Zoo.h"
 
+#include <map>
 #include <random>
 
 namespace akida::simtest {
@@ -61,6 +63,17 @@ Mapped mapModel(const Model &model, const Device &device, MapMode mode) {
     out.lastHardwareLayer = seq.layers.back();
   }
   return out;
+}
+
+const ZooMapping &akd1000AllNps(const std::string &name) {
+  static std::map<std::string, ZooMapping> cache;
+  auto it = cache.find(name);
+  if (it == cache.end()) {
+    ZooMapping z{buildZooModel(name, 0), {}};
+    z.mapped = mapModel(z.model, AKD1000(), MapMode::AllNps);
+    it = cache.emplace(name, std::move(z)).first;
+  }
+  return it->second;
 }
 
 Model truncated(const Model &model, int last) {

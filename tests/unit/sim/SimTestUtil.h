@@ -29,6 +29,14 @@ struct Mapped {
 /// planMapping and emitProgram for every hardware sequence.
 Mapped mapModel(const Model &model, const Device &device, MapMode mode);
 
+/// The zoo model `name` (seed 0) and its AllNps mapping on AKD1000, built
+/// once per process (AkidaNet 0.5/224 takes seconds to map).
+struct ZooMapping {
+  Model model;
+  Mapped mapped;
+};
+const ZooMapping &akd1000AllNps(const std::string &name);
+
 /// `model` without its layers after `last` (the software tail).
 Model truncated(const Model &model, int last);
 
