@@ -13,6 +13,8 @@
 
 #include "compiler/fbz/Fbz.h"
 
+#include "compiler/fbz/Checksum.h"
+
 #include "compiler/fbz/LayerSchema.h"
 #include "compiler/fbz/Quoted.h"
 #include "compiler/fbz/Version.h"
@@ -62,10 +64,6 @@ void write32(uint8_t *p, uint32_t v) {
 void write64(uint8_t *p, uint64_t v) {
   write32(p, uint32_t(v));
   write32(p + 4, uint32_t(v >> 32));
-}
-
-uint32_t crc32Of(const uint8_t *data, size_t size) {
-  return uint32_t(crc32_z(crc32(0L, Z_NULL, 0), data, size));
 }
 
 std::string hex32(uint32_t v) {

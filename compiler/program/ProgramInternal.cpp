@@ -7,16 +7,11 @@
 
 #include "compiler/program/ProgramInternal.h"
 
-#include <zlib.h>
 
 namespace akida::program::detail {
 
 [[noreturn]] void fail(const std::string &prefix, const std::string &what) {
   throw ProgramError(prefix + what);
-}
-
-uint32_t crc32Of(const uint8_t *data, size_t size) {
-  return uint32_t(crc32_z(crc32(0L, Z_NULL, 0), data, size));
 }
 
 std::string identStr(const NpIdent &i) {

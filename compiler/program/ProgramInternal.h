@@ -10,6 +10,7 @@
 #ifndef AKIDA_COMPILER_PROGRAM_PROGRAMINTERNAL_H
 #define AKIDA_COMPILER_PROGRAM_PROGRAMINTERNAL_H
 
+#include "compiler/fbz/Checksum.h"
 #include "compiler/fbz/Quoted.h"
 #include "compiler/program/Program.h"
 
@@ -38,6 +39,7 @@ inline constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
 [[noreturn]] void fail(const std::string &prefix, const std::string &what);
 
 /// `s` quoted for a one-line message (the .fbz codec's helper).
+using fbz::crc32Of;
 using fbz::quoted;
 
 inline std::string str(int64_t v) { return std::to_string(v); }
@@ -60,8 +62,6 @@ std::string layerRef(const ModelDesc &m, int i);
 // Checksums
 //===----------------------------------------------------------------------===//
 
-/// The CRC-32 (zlib) of [data, data + size).
-uint32_t crc32Of(const uint8_t *data, size_t size);
 
 //===----------------------------------------------------------------------===//
 // Unit and layer classification

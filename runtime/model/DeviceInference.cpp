@@ -75,17 +75,7 @@ Array Model::forwardOnDevice(const Array &inputs, int batch_size) {
   metrics_.inference_end = device_->time_ms();
 
   const ref::Activations &last = acts.at(get_layer_count() - 1);
-  const ActType &t = outputTypes_.back();
-  std::vector<int64_t> shape = {in.batch, t.shape[0], t.shape[1], t.shape[2]};
-  if (t.isFloat)
-    return Array::fromFloats(shape, last.floats);
-  std::vector<int64_t> values = last.ints;
-  DType dtype = t.bits <= 8 ? (t.isSigned ? DType::Int8 : DType::UInt8)
-                            : DType::Int32;
-  if (dtype == DType::Int32)
-    for (int64_t &v : values)
-      v = std::min<int64_t>(v, INT32_MAX);
-  return Array::fromInts(dtype, shape, values);
+  return outputArray(outputTypes_.back(), in.batch, last.ints, last.floats);
 }
 
 Statistics Model::statistics() const {

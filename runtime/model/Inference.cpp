@@ -11,14 +11,6 @@ namespace akida {
 
 namespace {
 
-DType outputDType(const ActType &t) {
-  if (t.isFloat)
-    return DType::Float32;
-  if (t.bits <= 8)
-    return t.isSigned ? DType::Int8 : DType::UInt8;
-  return DType::Int32;
-}
-
 bool lastHasActivation(const LayerDesc &layer) {
   switch (layer.type) {
   case LayerType::Dequantizer:
@@ -123,10 +115,6 @@ Array Model::forward(const Array &inputs, int batch_size) {
   if (mapping_ && device_)
     return forwardOnDevice(inputs, batch_size);
   const ActType &outType = outputTypes_.back();
-  Array out;
-  out.dtype = outputDType(outType);
-  out.shape = {inputs.shape.empty() ? 0 : inputs.shape[0], outType.shape[0],
-               outType.shape[1], outType.shape[2]};
   std::vector<int64_t> ints;
   std::vector<float> floats;
   runBatches(inputs, batch_size, "forward",
@@ -138,12 +126,22 @@ Array Model::forward(const Array &inputs, int batch_size) {
                else
                  ints.insert(ints.end(), last.ints.begin(), last.ints.end());
              });
-  if (outType.isFloat)
-    return Array::fromFloats(out.shape, floats);
-  if (out.dtype == DType::Int32)
-    for (int64_t &v : ints) // wider unsigned outputs saturate into int32
-      v = std::min<int64_t>(v, INT32_MAX);
-  return Array::fromInts(out.dtype, out.shape, ints);
+  return outputArray(outType, inputs.shape[0], std::move(ints), floats);
+}
+
+Array Model::outputArray(const ActType &type, int64_t batch,
+                         std::vector<int64_t> ints,
+                         const std::vector<float> &floats) {
+  std::vector<int64_t> shape = {batch, type.shape[0], type.shape[1],
+                                type.shape[2]};
+  if (type.isFloat)
+    return Array::fromFloats(shape, floats);
+  if (type.bits <= 8)
+    return Array::fromInts(type.isSigned ? DType::Int8 : DType::UInt8, shape,
+                           ints);
+  for (int64_t &v : ints) // wider unsigned outputs saturate into int32
+    v = std::min<int64_t>(v, INT32_MAX);
+  return Array::fromInts(DType::Int32, shape, ints);
 }
 
 Array Model::predict(const Array &inputs, int batch_size) {

@@ -203,6 +203,12 @@ private:
                   F consume);
   int layerIndex(const std::string &name) const;
 
+  /// The Array forward returns for `batch` samples of the model output
+  /// type: float32 after a Dequantizer, (u)int8 up to 8 bits, int32 wider
+  /// (unsigned values beyond int32 saturate).
+  static Array outputArray(const ActType &type, int64_t batch,
+                           std::vector<int64_t> ints,
+                           const std::vector<float> &floats);
   /// Runs a batch through the mapped sequences: hardware ones as programs on
   /// the simulated device, software ones on the reference kernels.
   Array forwardOnDevice(const Array &inputs, int batch_size);
