@@ -122,6 +122,9 @@ struct Device {
   std::string desc;
   Mesh mesh;
   bool isVirtual = true;
+  /// Where a hardware device is attached: "usb:BUS:ADDRESS" (empty for a
+  /// virtual device).
+  std::string path;
   IpVersion ipVersion() const { return mesh.ipVersion; }
 };
 

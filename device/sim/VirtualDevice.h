@@ -30,7 +30,7 @@
 #define AKIDA_DEVICE_SIM_VIRTUALDEVICE_H
 
 #include "compiler/program/Program.h"
-#include "device/Device.h"
+#include "device/ProgrammableDevice.h"
 #include "device/sim/CostModel.h"
 #include "device/sim/PowerModel.h"
 #include "device/sim/Unit.h"
@@ -43,39 +43,6 @@
 #include <vector>
 
 namespace akida {
-
-/// What one unit did over the frames of the last forward call.
-struct UnitMetrics {
-  NpIdent ident;
-  NpType type = NpType::CNP1;
-  int pass = 0;
-  int layer = 0;
-  int64_t filters = 0;
-  int64_t events = 0;
-  int64_t synapticOps = 0;
-  int64_t eventsOut = 0;
-  int64_t wordsOut = 0;
-  int64_t hopsOut = 0;
-  int64_t clk = 0; ///< unitClk summed over the frames
-};
-
-/// The SDK's device metrics, plus what the cost model counted.
-struct DeviceMetrics {
-  int64_t inference_frames = 0; ///< frames of the last forward call
-  int64_t inference_clk = 0;    ///< clocks of the last forward call
-  int64_t program_clk = 0;      ///< clocks of the last program() call
-  /// Part of inference_clk spent reconfiguring passes (HwPr programs).
-  int64_t reconfigure_clk = 0;
-  int64_t dma_words = 0; ///< words moved by DMA descriptors (last forward)
-  /// The last forward on the device timeline, ms: inference_end -
-  /// inference_start = inference_clk at the device clock.
-  double inference_start = 0;
-  double inference_end = 0;
-  /// Dynamic energy of the last forward by cause, mJ (the floor excluded:
-  /// the energy drawn is floor x duration + this total).
-  EnergyBreakdown dynamic_energy;
-  std::vector<UnitMetrics> units;
-};
 
 namespace sim {
 
@@ -98,7 +65,7 @@ struct LoadedPass {
 
 } // namespace sim
 
-class VirtualDevice {
+class VirtualDevice final : public ProgrammableDevice {
 public:
   explicit VirtualDevice(Device device);
   VirtualDevice(Device device, CostConstants constants);
@@ -108,31 +75,32 @@ public:
   VirtualDevice(VirtualDevice &&) noexcept;
   VirtualDevice &operator=(VirtualDevice &&) noexcept;
 
-  const Device &device() const { return device_; }
+  const Device &device() const override { return device_; }
   const CostModel &costModel() const { return cost_; }
   const PowerModel &powerModel() const { return power_; }
 
   /// The clock the timeline runs at, MHz (300 by default);
   /// std::invalid_argument unless positive.
-  void set_clock_mhz(double mhz);
+  void set_clock_mhz(double mhz) override;
   double clock_mhz() const { return clockMhz_; }
   /// Now on the device timeline, ms (0 when the device is created).
-  double time_ms() const { return meter_.timeMs(); }
+  double time_ms() const override { return meter_.timeMs(); }
   /// Spends `ms` idle (floor power): the SDK's akida run waits so before
   /// reading the floor. Recorded as a forward is, when measurement is on.
   void idle(double ms);
 
   /// soc.power_measurement_enabled (off by default): when on, the meter
   /// keeps the PowerEvents of each forward (and idle) call.
-  void set_power_measurement_enabled(bool enabled) {
+  void set_power_measurement_enabled(bool enabled) override {
     powerMeasurement_ = enabled;
   }
   bool power_measurement_enabled() const { return powerMeasurement_; }
   /// soc.power_meter: floor() and events() (of the last forward or idle).
   const PowerMeter &power_meter() const { return meter_; }
+  double power_floor() const override { return meter_.floor(); }
   /// HardwareDevice.inference_power_events: the events of the last forward
   /// (empty when measurement was off).
-  const std::vector<PowerEvent> &inference_power_events() const {
+  const std::vector<PowerEvent> &inference_power_events() const override {
     return meter_.events();
   }
 
@@ -143,7 +111,7 @@ public:
   /// skip-DMA channel the device lacks), or when a record cannot run.
   /// A program that fails leaves the device as it was. Resets the batch
   /// size to 1, the temporal states and the metrics; counts program_clk.
-  void program(const std::vector<uint8_t> &bytes);
+  void program(const std::vector<uint8_t> &bytes) override;
   /// Forgets the program.
   void unprogram();
   bool isProgrammed() const { return programmed_; }
@@ -154,28 +122,30 @@ public:
   /// program, exactly 1 for a multi-pass one (the engine's limits;
   /// programs carry no learning). std::invalid_argument above the limit,
   /// std::runtime_error before program().
-  void set_batch_size(int batchSize);
+  void set_batch_size(int batchSize) override;
   int batch_size() const { return batchSize_; }
   /// The largest batch size of the loaded program.
-  int max_batch_size() const;
+  int max_batch_size() const override;
 
   /// Runs `input` (batch x program input dims; values within the program
   /// input's type and the type its first layer reads) through the program,
   /// batch_size() samples at a time, and returns the program output
   /// (type = the output dims and element type). Updates metrics().
-  ref::Activations forward(const ref::Activations &input);
+  ref::Activations forward(const ref::Activations &input) override;
 
   /// The layers the program reads and writes: the source of its input
   /// (the layer index its pass inputs name; -1 or an InputData index for
   /// the model input) and its output layer.
-  int inputLayer() const { return inputLayer_; }
-  int outputLayer() const { return outputLayer_; }
+  int inputLayer() const override { return inputLayer_; }
+  int outputLayer() const override { return outputLayer_; }
   /// Every layer output that left through the event DMA in the last forward
   /// call (by layer index, batch of outputs): the program output and data
   /// read by later sequences.
-  const std::map<int, ref::Activations> &exported() const { return exported_; }
+  const std::map<int, ref::Activations> &exported() const override {
+    return exported_;
+  }
 
-  const DeviceMetrics &metrics() const { return metrics_; }
+  const DeviceMetrics &metrics() const override { return metrics_; }
   /// Clears the FIFOs of temporal units.
   void reset_states();
 

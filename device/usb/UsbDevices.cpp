@@ -64,6 +64,9 @@ std::vector<UsbDeviceInfo> usbDevices() {
                              0, 0};
     }
     info.device.isVirtual = false;
+    char path[32];
+    std::snprintf(path, sizeof path, "usb:%03d:%03d", info.bus, info.address);
+    info.device.path = path;
     found.push_back(std::move(info));
   }
   libusb_free_device_list(list, 1);

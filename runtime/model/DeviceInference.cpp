@@ -11,7 +11,7 @@
 
 #include "runtime/model/Model.h"
 
-#include "device/sim/VirtualDevice.h"
+#include "device/ProgrammableDevice.h"
 
 #include <cstdio>
 #include <stdexcept>
@@ -104,7 +104,7 @@ double Model::power_floor() const {
   if (!mapping_ || !device_)
     throw std::runtime_error("power_floor: the model is not mapped on a "
                              "device; call map() first");
-  return device_->power_meter().floor();
+  return device_->power_floor();
 }
 
 void Model::set_clock_mhz(double mhz) {

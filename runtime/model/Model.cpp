@@ -4,7 +4,7 @@
 
 #include "compiler/fbz/Fbz.h"
 #include "compiler/fbz/LayerSchema.h"
-#include "device/sim/VirtualDevice.h"
+#include "device/usb/OpenDevice.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -345,7 +345,7 @@ std::vector<uint8_t> Model::to_buffer() const { return encodeFbz(desc_); }
 void Model::map(const Device &device, bool hw_only, MapMode mode) {
   checkRunnable();
   mapping_ = mapModel(desc_, device, mode, hw_only);
-  device_ = std::make_shared<VirtualDevice>(device);
+  device_ = openDevice(device);
   metrics_ = {};
 }
 

@@ -25,7 +25,7 @@
 namespace akida {
 
 class Model;
-class VirtualDevice;
+class ProgrammableDevice;
 
 /// Device counters of the last inference (akida.Metrics).
 struct Metrics {
@@ -215,7 +215,7 @@ private:
 
   ModelDesc desc_;
   std::optional<ModelMapping> mapping_;
-  std::shared_ptr<VirtualDevice> device_;
+  std::shared_ptr<ProgrammableDevice> device_;
   Metrics metrics_;
   double clockMhz_ = 300.0;
   bool powerMeasurement_ = false;

@@ -3,7 +3,7 @@
 #include "tools/akida/Args.h"
 #include "tools/akida/Commands.h"
 
-#include "device/Device.h"
+#include "device/usb/OpenDevice.h"
 
 #include <iostream>
 
@@ -21,7 +21,7 @@ int mapCommand(const std::vector<std::string> &argv) {
   if (!mode)
     throw UsageError("--mode is '" + modeName +
                      "' but must be AllNps, HwPr or Minimal");
-  Device device = virtualDevice(args.get("device").value_or("AKD1000"));
+  Device device = deviceByName(args.get("device").value_or("AKD1000"));
   Model model = loadModelOrDefault(args.get("model"));
   model.map(device, args.has("hw-only"), *mode);
   std::cout << model.summary();

@@ -4,7 +4,7 @@
 #include "tools/akida/Commands.h"
 
 #include "compiler/fbz/LayerSchema.h"
-#include "device/Device.h"
+#include "device/usb/OpenDevice.h"
 #include "runtime/io/Npy.h"
 #include "runtime/zoo/Zoo.h"
 
@@ -72,7 +72,7 @@ int runCommand(const std::vector<std::string> &argv) {
     if (!mode)
       throw UsageError("--mode is '" + modeName +
                        "' but must be AllNps, HwPr or Minimal");
-    model.map(virtualDevice(*device), false, *mode);
+    model.map(deviceByName(*device), false, *mode);
     model.set_power_measurement_enabled(true); // as the SDK's akida run
   } else if (args.has("mode")) {
     throw UsageError("--mode needs --device");
