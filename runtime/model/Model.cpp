@@ -349,6 +349,16 @@ void Model::map(const Device &device, bool hw_only, MapMode mode) {
   metrics_ = {};
 }
 
+void Model::map(std::shared_ptr<ProgrammableDevice> device, bool hw_only,
+                MapMode mode) {
+  if (!device)
+    throw std::invalid_argument("map: no device");
+  checkRunnable();
+  mapping_ = mapModel(desc_, device->device(), mode, hw_only);
+  device_ = std::move(device);
+  metrics_ = {};
+}
+
 std::vector<Sequence> Model::sequences() const {
   if (mapping_)
     return mapping_->sequences;

@@ -158,6 +158,11 @@ public:
   /// Editing the model afterwards drops the mapping.
   void map(const Device &device, bool hw_only = false,
            MapMode mode = MapMode::AllNps);
+  /// The same on a device already opened (a HardwareDevice over a given
+  /// transport, a VirtualDevice with its own constants): the model is
+  /// mapped on device->device() and runs on `device`.
+  void map(std::shared_ptr<ProgrammableDevice> device, bool hw_only = false,
+           MapMode mode = MapMode::AllNps);
   /// The mapping, or null before map().
   const ModelMapping *mapping() const {
     return mapping_ ? &*mapping_ : nullptr;
