@@ -156,10 +156,25 @@ Array Model::predict(const Array &inputs, int batch_size) {
   Array out = forward(inputs, batch_size);
   if (out.dtype == DType::Float32)
     return out;
-  // Without conversion scales, the potentials are the predictions.
+  // An Akida 1.0 layer without activation de-quantizes its potentials per
+  // channel: (p - threshold) / act_step (the engine's shifts and scales);
+  // other integer outputs are the predictions as they are.
+  const bool v1 = last.variables.count("threshold") &&
+                  last.variables.count("act_step");
+  const std::vector<int64_t> threshold =
+      v1 ? last.variables.at("threshold").array.ints() : std::vector<int64_t>{};
+  const std::vector<float> step =
+      v1 ? last.variables.at("act_step").array.floats() : std::vector<float>{};
   std::vector<float> values(out.size());
-  for (int64_t i = 0; i < out.size(); ++i)
-    values[i] = static_cast<float>(out.intAt(i));
+  for (int64_t i = 0; i < out.size(); ++i) {
+    const double p = static_cast<double>(out.intAt(i));
+    if (!v1) {
+      values[i] = static_cast<float>(p);
+      continue;
+    }
+    const size_t f = static_cast<size_t>(i) % threshold.size();
+    values[i] = static_cast<float>((p - threshold[f]) / step[f]);
+  }
   return Array::fromFloats(out.shape, values);
 }
 

@@ -33,6 +33,8 @@ const char *kUsage =
     "  map [-m MODEL.fbz] [--device NAME] [--mode AllNps|HwPr|Minimal] [--hw-only]\n"
     "                               map a model on a device (default\n"
     "                               AKD1000, AllNps) and print the mapped summary\n"
+    "  convert -m MODEL.onnx [--target v1|v2] [-o MODEL.fbz]\n"
+    "                               import a quantized (QDQ) ONNX model\n"
     "  zoo list                     list the zoo models\n"
     "  zoo NAME [--seed N] -o FILE.fbz\n"
     "                               build a zoo model and save it\n";
@@ -65,8 +67,10 @@ int main(int argc, char **argv) {
       return akida::cli::mapCommand(args);
     if (command == "devices")
       return akida::cli::devicesCommand(args);
+    if (command == "convert")
+      return akida::cli::convertCommand(args);
     std::cerr << "akida: unknown command '" << command
-              << "'; commands: version, devices, summary, run, map, zoo (akida --help)\n";
+              << "'; commands: version, devices, summary, run, map, convert, zoo (akida --help)\n";
     return 2;
   } catch (const akida::cli::UsageError &e) {
     std::cerr << "akida " << command << ": " << e.what() << "\n";

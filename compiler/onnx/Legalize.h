@@ -1,0 +1,38 @@
+//===- Legalize.h - ONNX QDQ graphs to Akida layers ---------------*- C++ -*-===//
+//
+// Step 2 of the ONNX import (docs/onnx-import.md): the generic import form
+// (OnnxGraph.h) of a quantized (QDQ) model becomes a ModelDesc of Akida
+// 1.0 or 2.0 layers. Each Akida layer absorbs one ONNX block:
+//
+//   DequantizeLinear(x_q) -> Conv | Gemm | MatMul  (weights DequantizeLinear
+//       of int8 initializers, or of QuantizeLinear(float): folded)
+//     [-> BatchNormalization] [-> MaxPool | GlobalAveragePool]
+//     [-> Relu] [-> Clip] -> QuantizeLinear        (or the graph output)
+//
+// The float scales become integer parameters: threshold/act_step for v1,
+// bias/bias_shift, output_scales/output_shift (and max_value) for v2; a
+// last layer without quantized output keeps its potentials and de-quantizes
+// them (v1: predict's (p - threshold) / act_step; v2: a Dequantizer).
+// Everything else — an op outside that pattern, a grouped convolution,
+// asymmetric padding, 8-bit activations for v1, ... — is an ImportError
+// naming the node, its op type and why.
+//
+//===----------------------------------------------------------------------===//
+#ifndef AKIDA_COMPILER_ONNX_LEGALIZE_H
+#define AKIDA_COMPILER_ONNX_LEGALIZE_H
+
+#include "compiler/fbz/ModelDesc.h"
+#include "compiler/onnx/OnnxGraph.h"
+
+namespace akida::onnx {
+
+/// Akida layers for `graph` on IP `target`; ImportError when the graph
+/// cannot be expressed.
+ModelDesc legalize(const Graph &graph, IpVersion target);
+
+/// readOnnxFile + legalize (the model is named after the file).
+ModelDesc importOnnxFile(const std::string &path, IpVersion target);
+
+} // namespace akida::onnx
+
+#endif // AKIDA_COMPILER_ONNX_LEGALIZE_H

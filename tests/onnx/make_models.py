@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+"""Writes the small QDQ ONNX models the importer tests read.
+
+  /usr/bin/python3 tests/onnx/make_models.py OUT_DIR
+
+Deterministic (seeded). Each model is the Fashion-MNIST network's shape in
+miniature, on a 10x10x1 input:
+
+  tiny_w4a4.onnx  Akida 1.0 style: 8-bit input conv weights, 4-bit weights
+                  elsewhere, 4-bit activations (Clip before QuantizeLinear),
+                  int8 weight initializers with per-channel DequantizeLinear,
+                  int32 biases; conv -> maxpool -> dw -> pw(+BN) -> gap -> fc.
+  tiny_w8a8.onnx  Akida 2.0 style: the same with 8-bit weights and
+                  activations, weights as QuantizeLinear(float) pairs (folded
+                  by the importer), a stride-2 depthwise conv.
+  bad_*.onnx      one unsupported construct each (the error tests).
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+rng = np.random.default_rng(7)
+
+
+class Builder:
+    def __init__(self):
+        self.nodes, self.inits = [], []
+
+    def init(self, name, arr):
+        self.inits.append(numpy_helper.from_array(np.asarray(arr), name))
+        return name
+
+    def node(self, op, ins, outs, name, **attrs):
+        self.nodes.append(helper.make_node(op, ins, outs, name=name, **attrs))
+        return outs[0]
+
+    def act_q(self, x, name, scale, bits):
+        """[Clip] -> QuantizeLinear -> DequantizeLinear, uint8 zero point 0."""
+        s = self.init(f'{name}.s', np.float32(scale))
+        z = self.init(f'{name}.z', np.uint8(0))
+        if bits < 8:
+            lo = self.init(f'{name}.lo', np.float32(0))
+            hi = self.init(f'{name}.hi', np.float32(scale * (2 ** bits - 1)))
+            x = self.node('Clip', [x, lo, hi], [f'{name}.clip'], f'{name}.clip')
+        q = self.node('QuantizeLinear', [x, s, z], [f'{name}.q'], f'{name}.Q')
+        return self.node('DequantizeLinear', [q, s, z], [f'{name}.dq'], f'{name}.DQ')
+
+    def weights(self, name, shape, wmax, fold):
+        """Per-channel symmetric weights along axis 0."""
+        q = rng.integers(-wmax, wmax + 1, size=shape).astype(np.int8)
+        if shape[0] > 2:
+            q[1] = 0  # a dead channel, as real models have
+        s = (rng.uniform(0.5, 1.5, size=shape[0]) / wmax * 0.2).astype(np.float32)
+        ws = self.init(f'{name}.ws', s)
+        wz = self.init(f'{name}.wz', np.zeros(shape[0], np.int8))
+        if fold:
+            wf = self.init(f'{name}.wf', (q * s.reshape(-1, *[1] * (len(shape) - 1))).astype(np.float32))
+            wq = self.node('QuantizeLinear', [wf, ws, wz], [f'{name}.wq'], f'{name}.wQ', axis=0)
+        else:
+            wq = self.init(f'{name}.wq', q)
+        return self.node('DequantizeLinear', [wq, ws, wz], [f'{name}.w'], f'{name}.wDQ', axis=0), s
+
+    def bias(self, name, s_in, s_w):
+        bq = rng.integers(-300, 300, size=s_w.shape[0]).astype(np.int32)
+        bs = self.init(f'{name}.bs', (s_in * s_w).astype(np.float32))
+        bz = self.init(f'{name}.bz', np.zeros(s_w.shape[0], np.int32))
+        bqn = self.init(f'{name}.bq', bq)
+        return self.node('DequantizeLinear', [bqn, bs, bz], [f'{name}.b'], f'{name}.bDQ', axis=0)
+
+
+def tiny(wbits, abits, fold, dw_stride, extra=None, size=10):
+    b = Builder()
+    wmax = 2 ** (wbits - 1) - 1
+    s_in = np.float32(1 / 255)
+    x = b.act_q('input', 'in', s_in, 8)
+    scales = [0.05, 0.08, 0.1, 0.12]
+    # conv0: 3x3, 1 -> 6, same, max pool 2.
+    w, sw = b.weights('conv0', (6, 1, 3, 3), 127, fold)
+    bb = b.bias('conv0', s_in, sw)
+    y = b.node('Conv', [x, w, bb], ['conv0.y'], 'conv0', kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    y = b.node('MaxPool', [y], ['conv0.p'], 'conv0.pool', kernel_shape=[2, 2], strides=[2, 2])
+    y = b.node('Relu', [y], ['conv0.r'], 'conv0.relu')
+    x = b.act_q(y, 'a0', scales[0], abits)
+    s_x = np.float32(scales[0])
+    # dw1: depthwise 3x3.
+    p = [1, 1, 1, 1]
+    w, sw = b.weights('dw1', (6, 1, 3, 3), wmax, fold)
+    bb = b.bias('dw1', s_x, sw)
+    y = b.node('Conv', [x, w, bb], ['dw1.y'], 'dw1', kernel_shape=[3, 3], pads=p, group=6,
+               strides=[dw_stride, dw_stride])
+    y = b.node('Relu', [y], ['dw1.r'], 'dw1.relu')
+    x = b.act_q(y, 'a1', scales[1], abits)
+    s_x = np.float32(scales[1])
+    if extra == 'sigmoid':
+        x = b.node('Sigmoid', [x], ['sig'], 'odd.sigmoid')
+    # pw2: 1x1 6 -> 8, then BatchNormalization (folded), GAP, ReLU.
+    w, sw = b.weights('pw2', (8, 6, 1, 1), wmax, fold)
+    group = 2 if extra == 'grouped' else 1
+    if group == 2:
+        w, sw = b.weights('pw2g', (8, 3, 1, 1), wmax, fold)
+    y = b.node('Conv', [x, w], ['pw2.y'], 'pw2', kernel_shape=[1, 1], group=group)
+    g = b.init('bn.g', rng.uniform(0.5, 1.5, 8).astype(np.float32))
+    be = b.init('bn.b', rng.uniform(-0.1, 0.1, 8).astype(np.float32))
+    m = b.init('bn.m', rng.uniform(-0.05, 0.05, 8).astype(np.float32))
+    v = b.init('bn.v', rng.uniform(0.5, 1.5, 8).astype(np.float32))
+    y = b.node('BatchNormalization', [y, g, be, m, v], ['pw2.bn'], 'pw2.bn')
+    y = b.node('GlobalAveragePool', [y], ['pw2.gap'], 'pw2.gap')
+    y = b.node('Relu', [y], ['pw2.r'], 'pw2.relu')
+    x = b.act_q(y, 'a2', scales[2], abits)
+    s_x = np.float32(scales[2])
+    # fc: 8 -> 5, float output.
+    x = b.node('Flatten', [x], ['flat'], 'flatten', axis=1)
+    if extra == 'float_weights':
+        w = b.init('fc.wfloat', rng.normal(size=(5, 8)).astype(np.float32))
+        bb = b.init('fc.bfloat', np.zeros(5, np.float32))
+    else:
+        w, sw = b.weights('fc', (5, 8), wmax, fold)
+        bb = b.bias('fc', s_x, sw)
+    b.node('Gemm', [x, w, bb], ['logits'], 'fc', transB=1)
+    graph = helper.make_graph(
+        b.nodes, 'tiny',
+        [helper.make_tensor_value_info('input', TensorProto.FLOAT, ['N', 1, size, size])],
+        [helper.make_tensor_value_info('logits', TensorProto.FLOAT, ['N', 5])], b.inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 13)],
+                              producer_name='akida-cpp tests/onnx/make_models.py')
+    model.ir_version = 7
+    return model
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    models = {
+        'tiny_w4a4': tiny(4, 4, fold=False, dw_stride=1),
+        'tiny_w8a8': tiny(8, 8, fold=True, dw_stride=2),
+        'bad_sigmoid': tiny(8, 8, fold=False, dw_stride=1, extra='sigmoid'),
+        'bad_grouped': tiny(8, 8, fold=False, dw_stride=1, extra='grouped'),
+        'bad_float_weights': tiny(8, 8, fold=False, dw_stride=1, extra='float_weights'),
+        # 8x8 -> pool -> 4x4, then a stride-2 3x3 conv with pads 1,1,1,1:
+        # neither 'valid' nor 'same'.
+        'bad_pads': tiny(8, 8, fold=False, dw_stride=2, size=8),
+    }
+    for name, m in models.items():
+        if not name.startswith('bad_'):
+            onnx.checker.check_model(m)
+        onnx.save(m, os.path.join(out, name + '.onnx'))
+
+
+if __name__ == '__main__':
+    main()
