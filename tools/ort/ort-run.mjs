@@ -73,7 +73,7 @@ function parseArgs(argv) {
         a.optLevel = v; break;
       }
       case '--save-optimized': a.saveOptimized = need(i, f); i++; break;
-      default: throw new UsageError(`unknown argument '${f}' (see --help)`);
+      default: throw new UsageError(`unknown argument '${f}'`);
     }
   }
   if (!a.model) throw new UsageError('--model is required');
@@ -250,7 +250,7 @@ function safeName(name) {
 async function main() {
   let args;
   try { args = parseArgs(process.argv.slice(2)); } catch (e) {
-    if (e instanceof UsageError) fail(`${e.message}\n${USAGE}`, 2);
+    if (e instanceof UsageError) fail(`${e.message} (see --help)`, 2);
     throw e;
   }
   let model;
