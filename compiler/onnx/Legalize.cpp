@@ -59,7 +59,7 @@ class Legalizer {
 public:
   Legalizer(const Graph &g, IpVersion target) : g_(g), target_(target) {}
 
-  ModelDesc run() {
+  Imported run() {
     desc_.ipVersion = target_;
     desc_.name = g_.name.empty() ? "model" : g_.name;
     if (g_.inputs.size() != 1)
@@ -82,7 +82,12 @@ public:
     if (!finished_)
       throw ImportError("the graph output '" + g_.outputs.at(0).name +
                         "' is not produced by the last layer block");
-    return std::move(desc_);
+    Imported out;
+    out.desc = std::move(desc_);
+    out.tensors = std::move(tensors_);
+    out.inputName = inputName_;
+    out.inputScale = inputScale_;
+    return out;
   }
 
 private:
@@ -165,6 +170,7 @@ private:
       q.scale = scale;
       q.shape = {desc_.inputShape[0], desc_.inputShape[1], desc_.inputShape[2]};
       quantized_[n.outputs[0]] = q;
+      inputScale_ = scale;
       return;
     }
     if (n.opType == "DequantizeLinear") {
@@ -395,6 +401,7 @@ private:
     finish(layer, b, in);
     const int index = static_cast<int>(desc_.layers.size());
     desc_.layers.push_back(std::move(layer));
+    tensors_.push_back(b.quantize || target_ == IpVersion::v1 ? b.output : "");
     if (b.quantize) {
       QValue q;
       q.layer = index;
@@ -914,12 +921,15 @@ private:
     dq.inbounds = {static_cast<int>(desc_.layers.size()) - 1};
     dq.variables["scales"] = {Array::fromFloats({F}, scales), 32};
     desc_.layers.push_back(std::move(dq));
+    tensors_.push_back(b.output);
   }
 
   const Graph &g_;
   IpVersion target_;
   ModelDesc desc_;
   std::string inputName_;
+  std::vector<std::string> tensors_;
+  double inputScale_ = 1;
   std::map<std::string, QValue> quantized_;   ///< integer activations
   std::map<std::string, std::string> views_;  ///< float view -> quantized
   std::set<std::string> flattened_;
@@ -935,12 +945,13 @@ private:
 
 } // namespace
 
-ModelDesc legalize(const Graph &graph, IpVersion target) {
+Imported importGraph(const Graph &graph, IpVersion target) {
   return Legalizer(graph, target).run();
 }
 
-ModelDesc importOnnxFile(const std::string &path, IpVersion target) {
-  ModelDesc desc = legalize(readOnnxFile(path), target);
+Imported importOnnxFile(const std::string &path, IpVersion target) {
+  Imported imported = importGraph(readOnnxFile(path), target);
+  ModelDesc &desc = imported.desc;
   std::string stem = path.substr(path.find_last_of('/') + 1);
   stem = stem.substr(0, stem.find('.'));
   std::string name;
@@ -948,7 +959,7 @@ ModelDesc importOnnxFile(const std::string &path, IpVersion target) {
     name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
   if (!name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])))
     desc.name = name;
-  return desc;
+  return imported;
 }
 
 } // namespace akida::onnx

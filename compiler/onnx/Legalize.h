@@ -26,12 +26,29 @@
 
 namespace akida::onnx {
 
+/// An imported model and how it lines up with its ONNX source.
+struct Imported {
+  ModelDesc desc;
+  /// Per Akida layer, the ONNX tensor holding the same values: the output
+  /// of the block's QuantizeLinear (integers), the float graph output (the
+  /// layer that ends the model), or "" (v2's integer potentials before the
+  /// Dequantizer).
+  std::vector<std::string> tensors;
+  std::string inputName; ///< the ONNX graph input
+  /// The ONNX input is float = inputScale x the Akida (uint8) input; 1 for a
+  /// uint8 ONNX input.
+  double inputScale = 1;
+};
+
 /// Akida layers for `graph` on IP `target`; ImportError when the graph
 /// cannot be expressed.
-ModelDesc legalize(const Graph &graph, IpVersion target);
+Imported importGraph(const Graph &graph, IpVersion target);
+inline ModelDesc legalize(const Graph &graph, IpVersion target) {
+  return importGraph(graph, target).desc;
+}
 
-/// readOnnxFile + legalize (the model is named after the file).
-ModelDesc importOnnxFile(const std::string &path, IpVersion target);
+/// readOnnxFile + importGraph (the model is named after the file).
+Imported importOnnxFile(const std::string &path, IpVersion target);
 
 } // namespace akida::onnx
 

@@ -17,6 +17,7 @@ int zooCommand(const std::vector<std::string> &args);
 int mapCommand(const std::vector<std::string> &args);
 int devicesCommand(const std::vector<std::string> &args);
 int convertCommand(const std::vector<std::string> &args);
+int compareCommand(const std::vector<std::string> &args);
 
 /// The model named by `-m PATH`, or the embedded default model.
 Model loadModelOrDefault(const std::optional<std::string> &path);

@@ -38,7 +38,8 @@ int convertCommand(const std::vector<std::string> &argv) {
     out += ".fbz";
   }
   Model model(onnx::importOnnxFile(
-      *path, targetName == "v1" ? IpVersion::v1 : IpVersion::v2));
+                   *path, targetName == "v1" ? IpVersion::v1 : IpVersion::v2)
+                   .desc);
   model.save(out);
   std::cout << model.summary() << "\nSaved the Akida " << targetName
             << " model to " << out << "\n";

@@ -35,6 +35,9 @@ const char *kUsage =
     "                               AKD1000, AllNps) and print the mapped summary\n"
     "  convert -m MODEL.onnx [--target v1|v2] [-o MODEL.fbz]\n"
     "                               import a quantized (QDQ) ONNX model\n"
+    "  compare -m MODEL.onnx [--target v1|v2] [-i INPUTS.npy] [-n N]\n"
+    "      [--tolerance LSB]        ONNX Runtime against the conversion, layer\n"
+    "                               by layer: the first layer that diverges\n"
     "  zoo list                     list the zoo models\n"
     "  zoo NAME [--seed N] -o FILE.fbz\n"
     "                               build a zoo model and save it\n";
@@ -69,8 +72,10 @@ int main(int argc, char **argv) {
       return akida::cli::devicesCommand(args);
     if (command == "convert")
       return akida::cli::convertCommand(args);
+    if (command == "compare")
+      return akida::cli::compareCommand(args);
     std::cerr << "akida: unknown command '" << command
-              << "'; commands: version, devices, summary, run, map, convert, zoo (akida --help)\n";
+              << "'; commands: version, devices, summary, run, map, convert, compare, zoo (akida --help)\n";
     return 2;
   } catch (const akida::cli::UsageError &e) {
     std::cerr << "akida " << command << ": " << e.what() << "\n";
