@@ -429,8 +429,7 @@ private:
     std::vector<int64_t> pads = n.getInts("pads", {0, 0, 0, 0});
     if (pads.size() != 4)
       fail(n, "pads must have 4 values");
-    if (std::all_of(pads.begin(), pads.end(), [](int64_t p) { return p == 0; }))
-      return Padding::Valid;
+    // 'same' where it pads nothing (1x1 kernels): the padding v1 NPs take.
     for (Padding p : {Padding::Same, Padding::SameUpper}) {
       bool match = true;
       for (int d = 0; d < 2; ++d) {
@@ -442,6 +441,8 @@ private:
       if (match && (p == Padding::Same || target_ == IpVersion::v2))
         return p;
     }
+    if (std::all_of(pads.begin(), pads.end(), [](int64_t p) { return p == 0; }))
+      return Padding::Valid;
     fail(n, "pads [" + std::to_string(pads[0]) + "," + std::to_string(pads[1]) +
                 "," + std::to_string(pads[2]) + "," + std::to_string(pads[3]) +
                 "] are neither 'valid' nor 'same' for this input");

@@ -15,3 +15,10 @@ path = os.pathsep.join([config.akida_tools_dir, config.llvm_tools_dir,
                         config.environment.get("PATH", os.environ.get("PATH", ""))])
 config.environment["PATH"] = path
 config.substitutions.append(("%python", config.python_executable))
+
+# The ONNX tests: the committed models live in tests/onnx; ONNX Runtime
+# (scripts/install-ml-deps.sh puts it in tools/ort/node_modules) is the
+# reference where a test compares numbers.
+config.substitutions.append(("%onnx", os.path.join(config.akida_src_root, "tests", "onnx")))
+if os.path.isdir(os.path.join(config.akida_src_root, "tools", "ort", "node_modules", "onnxruntime-node")):
+    config.available_features.add("onnxruntime")
