@@ -736,6 +736,30 @@ private:
       finishV2(layer, b, M, accBias, floatBias, dead, positions);
   }
 
+  /// A step s for v1 levels: out >= n + 1 iff p > T + n s, and exactly
+  /// iff p > t + n / M (p integer), i.e. floor(T + n s) = floor(t + n / M)
+  /// for n = 1 .. 2^bits - 2. The s satisfying all of them form an interval;
+  /// its middle is used, or 1/M when it is empty (the boundaries then move
+  /// by less than one potential unit).
+  static double levelStep(double t, double m, int64_t T, int bits) {
+    const double exact = 1.0 / m;
+    double lo = 0, hi = std::numeric_limits<double>::infinity();
+    const int levels = (1 << bits) - 1;
+    for (int n = 1; n < levels; ++n) {
+      const double k = std::floor(t + n * exact);
+      lo = std::max(lo, (k - static_cast<double>(T)) / n);
+      hi = std::min(hi, (k + 1 - static_cast<double>(T)) / n);
+    }
+    if (!(lo < hi) || !std::isfinite(hi))
+      return exact;
+    const float mid = static_cast<float>(lo + (hi - lo) / 2);
+    for (int n = 1; n < levels; ++n)
+      if (std::floor(static_cast<double>(T) + n * static_cast<double>(mid)) !=
+          std::floor(t + n * exact))
+        return exact;
+    return mid;
+  }
+
   static int64_t clampInt32(double v) {
     if (!(v > -2147483648.0))
       return std::numeric_limits<int32_t>::min();
@@ -788,11 +812,14 @@ private:
           step[f] = static_cast<float>(factor);
           continue;
         }
-        // round((p + b) M) = ceil((p - t) M) with t = 1/(2M) - b; the
-        // integer threshold floor(t) keeps the zero/non-zero decision exact.
+        // round((p + b) M) = ceil((p - t) M) with t = 1/(2M) - b. The
+        // integer threshold floor(t) keeps the zero/non-zero decision
+        // exact; the step is then chosen so that every level boundary falls
+        // between the same integers as the exact one (levelStep).
         const double t = 0.5 / M[f] - accBias[f] * positions;
         threshold[f] = clampInt32(std::floor(t));
-        step[f] = static_cast<float>(factor / M[f]);
+        step[f] = static_cast<float>(
+            factor * levelStep(t, M[f], threshold[f], quantBits_));
       }
     }
     if (layer.type != LayerType::FullyConnected) {
