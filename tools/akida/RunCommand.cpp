@@ -7,6 +7,7 @@
 #include "device/usb/OpenDevice.h"
 #include "runtime/io/Npy.h"
 #include "runtime/zoo/Zoo.h"
+#include "tools/akida/DefaultModel.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -18,8 +19,7 @@ namespace akida::cli {
 Model loadModelOrDefault(const std::optional<std::string> &path) {
   if (path)
     return Model(*path);
-  // The embedded default model.
-  return buildZooModel("ds_cnn_kws", 0);
+  return Model::from_buffer(embedded::model());
 }
 
 namespace {
@@ -61,12 +61,20 @@ int runCommand(const std::vector<std::string> &argv) {
             {{"-m", "model"}, {"--model", "model"}, {"-i", "input"},
              {"--input", "input"}, {"-o", "output"}, {"--output", "output"},
              {"--batch-size", "batch-size"}, {"--device", "device"},
-             {"-d", "device"}, {"--mode", "mode"}});
+             {"-d", "device"}, {"--mode", "mode"}},
+            {{"--cpu", "cpu"}});
   if (!args.positional().empty())
     throw UsageError("unexpected argument '" + args.positional()[0] + "'");
   int batchSize = static_cast<int>(args.getInt("batch-size", 0, 0, 1 << 20));
+  // The default model runs on the virtual AKD1000 unless told otherwise.
+  const bool defaultModel = !args.has("model");
+  std::optional<std::string> device = args.get("device");
+  if (args.has("cpu") && (device || args.has("mode")))
+    throw UsageError("--cpu excludes --device and --mode");
+  if (!device && defaultModel && !args.has("cpu"))
+    device = "AKD1000";
   Model model = loadModelOrDefault(args.get("model"));
-  if (std::optional<std::string> device = args.get("device")) {
+  if (device) {
     std::string modeName = args.get("mode").value_or("AllNps");
     std::optional<MapMode> mode = parseMapMode(modeName);
     if (!mode)
@@ -80,10 +88,19 @@ int runCommand(const std::vector<std::string> &argv) {
   std::cout << model.summary() << "\n";
 
   Array inputs;
+  std::vector<int64_t> labels;
   if (std::optional<std::string> in = args.get("input")) {
     inputs = readNpy(*in);
     std::cout << "Inputs: " << *in << " " << formatShape(inputs.shape) << " "
               << dtypeName(inputs.dtype) << "\n";
+  } else if (defaultModel) {
+    const std::vector<uint8_t> &s = embedded::samples();
+    const std::vector<uint8_t> &l = embedded::labels();
+    inputs = parseNpy(s.data(), s.size(), "<embedded samples>");
+    labels = parseNpy(l.data(), l.size(), "<embedded labels>").ints();
+    std::cout << "Inputs: " << inputs.shape[0]
+              << " Fashion-MNIST test images " << formatShape(inputs.shape)
+              << " " << dtypeName(inputs.dtype) << "\n";
   } else {
     inputs = randomInput(model);
     std::cout << "Inputs: random " << formatShape(inputs.shape) << " "
@@ -112,6 +129,21 @@ int runCommand(const std::vector<std::string> &argv) {
     for (size_t k = 0; k < std::min<size_t>(5, ranked.size()); ++k)
       std::cout << " " << ranked[k].second << ": " << ranked[k].first;
     std::cout << "\n";
+  }
+
+  if (!labels.empty()) {
+    // The embedded images: predicted classes against their labels.
+    std::vector<int> classes = model.predict_classes(inputs, 0, batchSize);
+    int correct = 0;
+    for (size_t k = 0; k < classes.size(); ++k) {
+      const bool ok = classes[k] == labels[k];
+      correct += ok;
+      std::cout << "Image " << k << ": predicted "
+                << embedded::kClassNames.at(classes[k]) << ", label "
+                << embedded::kClassNames.at(labels[k])
+                << (ok ? "" : "  (wrong)") << "\n";
+    }
+    std::cout << "Correct: " << correct << "/" << classes.size() << "\n";
   }
 
   if (model.mapping()) {
