@@ -3,17 +3,23 @@
 # reference runtime) on Debian 12 (bookworm). Idempotent: does nothing when
 # everything is present. Needs root (or sudo) for apt; npm runs as the caller.
 #
-#   apt: python3-torch python3-onnx libonnx-dev libonnx-testdata
-#        protobuf-compiler libprotobuf-dev dataset-fashion-mnist
+#   apt: python3-onnx libonnx-dev libonnx-testdata protobuf-compiler
+#        libprotobuf-dev dataset-fashion-mnist (+ python3-torch with --train,
+#        only needed to retrain models/fashion-mnist); nodejs and npm when
+#        npm is missing
 #   npm: onnxruntime-node (version pinned in tools/ort/package.json) under
 #        tools/ort/node_modules, CPU binaries for linux-x64 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-  python3-torch python3-onnx libonnx-dev libonnx-testdata
+  python3-onnx libonnx-dev libonnx-testdata
   protobuf-compiler libprotobuf-dev dataset-fashion-mnist
 )
+if [ "${1:-}" = "--train" ]; then
+  packages+=(python3-torch)
+fi
+command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
