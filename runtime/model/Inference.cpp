@@ -1,8 +1,16 @@
-//===- Inference.cpp - Running a Model on the reference kernels -----------===//
+//===- Inference.cpp - Running a Model on the CPU --------------------------===//
+//
+// forward and the calls built on it run the model's CPU plan (runtime/cpu/:
+// fast kernels, bit-exact with the reference kernels); forward_reference
+// runs the reference kernels layer by layer, chunk by chunk, as the
+// definition the plan is tested against.
+//
+//===----------------------------------------------------------------------===//
 
 #include "runtime/model/Model.h"
 
 #include "compiler/fbz/LayerSchema.h"
+#include "runtime/cpu/Plan.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -110,10 +118,50 @@ void Model::runBatches(const Array &inputs, int batch_size, const char *caller,
     consume(runChunk(inputs, begin, std::min(step, total - begin)));
 }
 
+const cpu::Plan &Model::plan() {
+  const cpu::Isa isa = cpu::activeIsa();
+  if (!plan_ || plan_->isa() != isa)
+    plan_ = std::make_shared<const cpu::Plan>(desc_, outputTypes_, isa);
+  return *plan_;
+}
+
+std::vector<std::string> Model::cpu_kernels() {
+  checkRunnable();
+  return plan().kernelNames();
+}
+
 Array Model::forward(const Array &inputs, int batch_size) {
   checkRunnable();
   if (mapping_ && device_)
     return forwardOnDevice(inputs, batch_size);
+  checkInputs(inputs, "forward");
+  if (batch_size < 0)
+    throw std::invalid_argument("forward: batch_size is " +
+                                std::to_string(batch_size) +
+                                " but must be 0 (all at once) or positive");
+  const ActType &outType = outputTypes_.back();
+  const cpu::Plan &p = plan();
+  const int64_t total = inputs.shape[0];
+  std::vector<int64_t> shape = {total, outType.shape[0], outType.shape[1],
+                                outType.shape[2]};
+  Array out;
+  out.dtype = outType.isFloat     ? DType::Float32
+              : outType.bits <= 8 ? (outType.isSigned ? DType::Int8
+                                                      : DType::UInt8)
+                                  : DType::Int32;
+  out.shape = shape;
+  out.bytes.resize(total * p.outputFrameBytes());
+  // Chunks as the reference runs them: errors name the same flat indices.
+  const int64_t step =
+      batch_size == 0 ? std::max<int64_t>(total, 1) : batch_size;
+  for (int64_t begin = 0; begin < total; begin += step)
+    p.run(inputs, begin, std::min(step, total - begin),
+          out.bytes.data() + begin * p.outputFrameBytes(), states_);
+  return out;
+}
+
+Array Model::forward_reference(const Array &inputs, int batch_size) {
+  checkRunnable();
   const ActType &outType = outputTypes_.back();
   std::vector<int64_t> ints;
   std::vector<float> floats;
@@ -227,25 +275,18 @@ float Model::evaluate(const Array &inputs, const std::vector<int> &labels,
 }
 
 std::map<std::string, float> Model::evaluate_sparsity(const Array &inputs) {
-  std::vector<int64_t> zeros(desc_.layers.size(), 0),
-      counts(desc_.layers.size(), 0);
-  runBatches(inputs, 0, "evaluate_sparsity",
-             [&](std::vector<ref::Activations> acts) {
-               for (size_t i = 0; i < acts.size(); ++i) {
-                 const ref::Activations &a = acts[i];
-                 if (a.type.isFloat) {
-                   zeros[i] += std::count(a.floats.begin(), a.floats.end(), 0.0f);
-                   counts[i] += a.floats.size();
-                 } else {
-                   zeros[i] += std::count(a.ints.begin(), a.ints.end(), 0);
-                   counts[i] += a.ints.size();
-                 }
-               }
-             });
+  checkRunnable();
+  checkInputs(inputs, "evaluate_sparsity");
+  const cpu::Plan &p = plan();
+  std::vector<cpu::LayerSparsity> counts(desc_.layers.size());
+  std::vector<uint8_t> out(inputs.shape[0] * p.outputFrameBytes());
+  p.run(inputs, 0, inputs.shape[0], out.data(), states_, &counts);
   std::map<std::string, float> sparsity;
   for (size_t i = 0; i < desc_.layers.size(); ++i)
     sparsity[desc_.layers[i].name] =
-        counts[i] ? static_cast<float>(zeros[i]) / counts[i] : 0.0f;
+        counts[i].values ? static_cast<float>(counts[i].zeros) /
+                               counts[i].values
+                         : 0.0f;
   return sparsity;
 }
 

@@ -80,6 +80,7 @@ void Layer::set_variable(const std::string &name, const Array &values) {
     previous = d.variables[name];
   d.variables[name] = Variable{values, variableBits(d, *spec)};
   model->mapping_.reset(); // the programs hold the old values
+  model->plan_.reset();     // so does the CPU plan
   model->device_.reset();
   try {
     model->validateLayer(index);
@@ -248,6 +249,7 @@ void Model::add(LayerDesc layer, const std::vector<std::string> &inbounds) {
   desc_.layers.push_back(std::move(layer));
   mapping_.reset();
   device_.reset();
+  plan_.reset();
   try {
     validateLayer(desc_.layers.size() - 1);
   } catch (...) {
@@ -278,6 +280,7 @@ void Model::add_input(LayerDesc layer, std::array<int64_t, 3> input_shape) {
   desc_.inputShape = {input_shape.begin(), input_shape.end()};
   desc_.ipVersion = schema.family.value_or(IpVersion::v2);
   desc_.layers.push_back(std::move(layer));
+  plan_.reset();
   try {
     validateAll();
   } catch (...) {
@@ -292,6 +295,7 @@ void Model::pop_layer() {
   desc_.layers.pop_back();
   mapping_.reset();
   device_.reset();
+  plan_.reset();
   outputTypes_.resize(desc_.layers.size());
   states_.resize(desc_.layers.size());
   if (desc_.layers.empty())

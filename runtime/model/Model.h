@@ -2,8 +2,8 @@
 //
 // The C++ mirror of akida.Model: build a model from layers or load a .fbz,
 // inspect and edit layers and variables, run it (forward, predict,
-// predict_classes, evaluate, evaluate_sparsity) on the reference kernels, and
-// save it. Every misuse throws std::invalid_argument (bad argument) or
+// predict_classes, evaluate, evaluate_sparsity) on the CPU backend (fast
+// kernels bit-exact with the reference kernels, runtime/cpu/), and save it. Every misuse throws std::invalid_argument (bad argument) or
 // std::runtime_error (wrong state) with a message naming the layer or argument
 // and what was expected.
 //
@@ -26,6 +26,9 @@ namespace akida {
 
 class Model;
 class ProgrammableDevice;
+namespace cpu {
+class Plan;
+}
 
 /// Device counters of the last inference (akida.Metrics).
 struct Metrics {
@@ -137,6 +140,13 @@ public:
   /// activation-free outputs, float32 after a Dequantizer. batch_size 0 runs
   /// the whole array at once; otherwise in chunks of that size.
   Array forward(const Array &inputs, int batch_size = 0);
+  /// forward on the reference kernels, layer by layer (the definition of
+  /// the maths, runtime/reference/): for tests and comparisons.
+  Array forward_reference(const Array &inputs, int batch_size = 0);
+  /// The CPU kernel that runs each layer in forward (e.g. "conv 3x3/1
+  /// implicit-gemm u8 fused-requant"; "reference (why)" for a layer the fast
+  /// kernels do not cover), for the instruction set in use.
+  std::vector<std::string> cpu_kernels();
   /// Dequantized float32 outputs; the last layer must have no activation.
   Array predict(const Array &inputs, int batch_size = 0);
   /// Class ids: argmax of predict (of forward for an activation output),
@@ -217,6 +227,9 @@ private:
   /// Runs a batch through the mapped sequences: hardware ones as programs on
   /// the simulated device, software ones on the reference kernels.
   Array forwardOnDevice(const Array &inputs, int batch_size);
+  /// The CPU plan for the instruction set in use, built on first use and
+  /// dropped by every edit of the model.
+  const cpu::Plan &plan();
 
   ModelDesc desc_;
   std::optional<ModelMapping> mapping_;
@@ -227,6 +240,9 @@ private:
   std::vector<PowerEvent> powerEvents_;
   std::vector<ActType> outputTypes_;
   std::vector<ref::TemporalState> states_;
+  /// Shared by copies of the model (a plan is immutable once built; each
+  /// thread runs it in its own workspace); an edit replaces this model's.
+  std::shared_ptr<const cpu::Plan> plan_;
 };
 
 } // namespace akida

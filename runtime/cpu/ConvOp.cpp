@@ -1,0 +1,228 @@
+//===- ConvOp.cpp - Convolutions as implicit GEMM ------------------------===//
+//
+// InputConvolutional, Convolutional (a true convolution: the kernel is
+// flipped when packed), InputConv2D and Conv2D, any kernel size, stride and
+// padding; pointwise (1x1) layers are the one-tap case. Output pixels are
+// the GEMM rows: for each tap, each row points at its input pixel's channels
+// (or at a row of the padding value). Inputs whose channel count is not a
+// multiple of 4 (RGB or one-channel input convolutions) are gathered into
+// im2col rows instead. Signed 8-bit inputs are read as value + 128, and the
+// epilogue subtracts 128 times each channel's weight sum. Max pooling runs on
+// the outputs of the fused requantization; global average pooling sums the
+// pooling terms per channel.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/fbz/LayerSchema.h"
+#include "runtime/cpu/Geometry.h"
+#include "runtime/cpu/Gemm.h"
+#include "runtime/cpu/LayerOp.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace akida::cpu {
+
+namespace {
+
+class ConvOp final : public LayerOp {
+public:
+  explicit ConvOp(const OpContext &ctx);
+  void run(const Frame &frame) const override;
+  size_t scratchBytes() const override { return scratch_; }
+  size_t tempBytes() const override { return temp_; }
+  std::string kernelName() const override { return name_; }
+
+private:
+  void tiles(const Frame &frame, const uint8_t *x, int b, int64_t p0,
+             int64_t p1, uint8_t *dst, int64_t *sums) const;
+
+  const KernelTable &k_;
+  ConvShape s_;
+  PackedWeights w_;
+  std::unique_ptr<Epilogue> epi_;
+  ElemKind outKind_;
+  bool im2col_ = false, offset_ = false;
+  int64_t kLen_ = 0, kPad_ = 0;
+  std::vector<uint8_t> padRow_;
+  int mrMax_ = 1;
+  size_t scratch_ = 0, temp_ = 0;
+  int64_t accOff_ = 0, colOff_ = 0; // within scratch
+  int64_t copyOff_ = 0, convOff_ = 0, sumsOff_ = 0; // within temp
+  std::string name_;
+};
+
+ConvOp::ConvOp(const OpContext &ctx) : k_(ctx.kernels) {
+  initOp(*this, ctx);
+  const LayerDesc &layer = ctx.layer;
+  const ActType &in = ctx.inTypes[0];
+  if (in.isFloat || in.bits > 8)
+    unsupported(layer, "inputs wider than 8 bits");
+  const bool v1 = layer.type == LayerType::InputConvolutional ||
+                  layer.type == LayerType::Convolutional;
+  s_ = convShape(layer, in, outType.shape[2]);
+  const int64_t c = s_.c, f = s_.f;
+  const int taps = s_.taps();
+  if (!v1) {
+    auto it = layer.variables.find("input_shift");
+    if (it != layer.variables.end())
+      for (int64_t v : it->second.array.ints())
+        if (v != 0)
+          unsupported(layer, "a nonzero input_shift");
+  }
+  std::vector<int64_t> w = layer.variables.at("weights").array.ints();
+  if (static_cast<int64_t>(w.size()) != taps * c * f)
+    unsupported(layer, "weights of an unexpected size");
+  if (layer.type == LayerType::Convolutional) { // true convolution: flip
+    std::vector<int64_t> flipped(w.size());
+    for (int64_t i = 0; i < s_.kh; ++i)
+      for (int64_t j = 0; j < s_.kw; ++j)
+        std::copy_n(w.begin() + ((s_.kh - 1 - i) * s_.kw + (s_.kw - 1 - j)) *
+                                    c * f,
+                    c * f, flipped.begin() + (i * s_.kw + j) * c * f);
+    w.swap(flipped);
+  }
+
+  offset_ = in.isSigned;
+  int64_t padValue = offset_ ? 128 : 0;
+  if (layer.type == LayerType::InputConvolutional) {
+    padValue = param(layer, "padding_value");
+    if (padValue < 0 || padValue > 255)
+      unsupported(layer, "a padding_value outside 0..255");
+  }
+  const int64_t maxX =
+      std::max<int64_t>(offset_ ? 255 : maxMagnitude(in), padValue);
+  const DotKind kind = maxX <= 127 ? DotKind::U8S8 : DotKind::U8S8Wide;
+  im2col_ = c % 4 != 0;
+  w_ = im2col_ ? packWeights(w, 1, taps * c, f, kind, k_)
+               : packWeights(w, taps, c, f, kind, k_);
+  if (static_cast<long double>(maxX) * w_.maxAbs * taps * c >= 2147483647.0L)
+    unsupported(layer, "sums that could exceed 32 bits");
+
+  std::vector<int32_t> accBias;
+  if (offset_) {
+    accBias.resize(f);
+    for (int64_t o = 0; o < f; ++o)
+      accBias[o] = -128 * w_.channelSum[o];
+  }
+  outKind_ = elemKind(outType);
+  epi_ = std::make_unique<Epilogue>(v1 ? OutputStage::v1(layer, outType)
+                                       : OutputStage::v2(layer, outType),
+                                    outKind_, k_, std::move(accBias));
+  if (s_.pool == PoolType::Max && !epi_->stage().monotone())
+    unsupported(layer, "max pooling after a non-monotone activation");
+
+  padRow_.assign(roundUp(c, 64), static_cast<uint8_t>(padValue));
+  kLen_ = taps * c;
+  kPad_ = roundUp(kLen_, 4);
+  for (int nv = 1; nv <= k_.maxPanels; ++nv)
+    mrMax_ = std::max(mrMax_, k_.rows[nv]);
+  const int64_t ptrBytes = roundUp(int64_t(taps) * mrMax_ * 8, 64);
+  accOff_ = ptrBytes;
+  colOff_ = accOff_ + roundUp(int64_t(mrMax_) * k_.maxPanels * 16 * 4, 64);
+  scratch_ = colOff_ + (im2col_ ? mrMax_ * roundUp(kPad_, 64) : 0);
+  const int64_t esize = elemSize(outKind_);
+  copyOff_ = 0;
+  convOff_ = offset_ ? roundUp(s_.h * s_.w * c, 64) : 0;
+  sumsOff_ = convOff_ +
+             (s_.pool == PoolType::Max ? roundUp(s_.pixels() * f * esize, 64)
+                                       : 0);
+  temp_ = sumsOff_ + (s_.pool == PoolType::Average ? f * 8 : 0);
+
+  name_ = std::string(v1 ? "conv" : "conv2d") + " " +
+          std::to_string(s_.kh) + "x" + std::to_string(s_.kw) + "/" +
+          std::to_string(s_.sh) + (im2col_ ? " im2col-gemm" : " implicit-gemm") +
+          (kind == DotKind::U8S8 ? " u8" : " u8-wide") +
+          (offset_ ? " signed" : "") +
+          (s_.pool == PoolType::Max       ? " +maxpool"
+           : s_.pool == PoolType::Average ? " +globalsum"
+                                          : "") +
+          (epi_->fast() ? " fused-requant" : " exact-stage");
+}
+
+void ConvOp::tiles(const Frame &frame, const uint8_t *x, int b, int64_t p0,
+                   int64_t p1, uint8_t *dst, int64_t *sums) const {
+  uint8_t *scratch = frame.scratch();
+  const uint8_t **ptrs = reinterpret_cast<const uint8_t **>(scratch);
+  int32_t *acc = reinterpret_cast<int32_t *>(scratch + accOff_);
+  uint8_t *col = scratch + colOff_;
+  const int mr = k_.rows[w_.blockPanels[b]];
+  const int64_t rowStride = s_.f * elemSize(outKind_);
+  const int64_t c = s_.c;
+  const int64_t colStride = roundUp(kPad_, 64);
+  for (int64_t p = p0; p < p1; p += mr) {
+    const int m = static_cast<int>(std::min<int64_t>(mr, p1 - p));
+    for (int r = 0; r < m; ++r) {
+      const int64_t oy = (p + r) / s_.ow, ox = (p + r) % s_.ow;
+      uint8_t *row = col + r * colStride;
+      for (int64_t i = 0; i < s_.kh; ++i) {
+        const int64_t iy = oy * s_.sh - s_.pt + i;
+        for (int64_t j = 0; j < s_.kw; ++j) {
+          const int64_t ix = ox * s_.sw - s_.pl + j;
+          const bool inside = iy >= 0 && iy < s_.h && ix >= 0 && ix < s_.w;
+          const uint8_t *src = inside ? x + (iy * s_.w + ix) * c
+                                      : padRow_.data();
+          const int64_t tap = i * s_.kw + j;
+          if (im2col_)
+            std::memcpy(row + tap * c, src, c);
+          else
+            ptrs[tap * m + r] = src;
+        }
+      }
+      if (im2col_) {
+        std::memset(row + kLen_, 0, kPad_ - kLen_);
+        ptrs[r] = row;
+      }
+    }
+    runTile(k_, w_, b, ptrs, m, acc, *epi_, dst + p * rowStride, rowStride,
+            sums);
+  }
+}
+
+void ConvOp::run(const Frame &frame) const {
+  const uint8_t *x = in(frame);
+  uint8_t *tmp = temp(frame);
+  if (offset_) {
+    uint8_t *copy = tmp + copyOff_;
+    const int64_t n = s_.h * s_.w * s_.c;
+    for (int64_t i = 0; i < n; ++i)
+      copy[i] = x[i] ^ 0x80;
+    x = copy;
+  }
+  uint8_t *dst = s_.pool == PoolType::Max ? tmp + convOff_ : out(frame);
+  int64_t *sums = nullptr;
+  if (s_.pool == PoolType::Average) {
+    sums = reinterpret_cast<int64_t *>(tmp + sumsOff_);
+    std::fill(sums, sums + s_.f, 0);
+  }
+  const int blocks = w_.blocks();
+  const int64_t pixels = s_.pixels();
+  // Work items: (block, pixel chunk); a global sum keeps each block whole.
+  int64_t chunk = pixels;
+  if (frame.parallel && !sums)
+    chunk = std::max<int64_t>(roundUp(pixels / 8 + 1, mrMax_), 4 * mrMax_);
+  const int64_t chunks = (pixels + chunk - 1) / chunk;
+  parallelFor(frame, blocks * chunks, 1, [&](int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1; ++i) {
+      const int b = static_cast<int>(i / chunks);
+      const int64_t p0 = (i % chunks) * chunk;
+      tiles(frame, x, b, p0, std::min(pixels, p0 + chunk), dst, sums);
+    }
+  });
+  if (sums)
+    epi_->writeSums(sums, out(frame));
+  if (s_.pool == PoolType::Max) {
+    uint8_t *o = out(frame);
+    parallelFor(frame, s_.maxPool.oh, 8, [&](int64_t r0, int64_t r1) {
+      maxPool(dst, o, outKind_, s_.maxPool, r0, r1);
+    });
+  }
+}
+
+} // namespace
+
+std::unique_ptr<LayerOp> makeConvOp(const OpContext &ctx) {
+  return std::make_unique<ConvOp>(ctx);
+}
+
+} // namespace akida::cpu

@@ -1,0 +1,43 @@
+//===- Gemm.h - One GEMM tile, from packed weights to outputs ---*- C++ -*-===//
+#ifndef AKIDA_RUNTIME_CPU_GEMM_H
+#define AKIDA_RUNTIME_CPU_GEMM_H
+
+#include "runtime/cpu/Epilogue.h"
+#include "runtime/cpu/PackedWeights.h"
+
+namespace akida::cpu {
+
+/// Multiplies `mr` rows (row r of tap t at rows[t * mr + r]) by block `b`
+/// of `w` into `acc` (mr x maxPanels*16 int32 scratch), then finishes the
+/// block's channels through `epi`: into row r at out + r * rowStride, or,
+/// when `sums` is set, into the global-pooling sums. `events` restricts a
+/// one-tap product to the listed groups (the event path).
+inline void runTile(const KernelTable &k, const PackedWeights &w, int b,
+                    const uint8_t *const *rows, int mr, int32_t *acc,
+                    const Epilogue &epi, uint8_t *out, int64_t rowStride,
+                    int64_t *sums, const int32_t *events = nullptr,
+                    int eventCount = 0) {
+  GemmTile t;
+  t.rows = rows;
+  t.taps = w.taps;
+  t.groups = w.groups;
+  t.weights = w.block(b);
+  t.mr = mr;
+  t.nv = w.blockPanels[b];
+  t.acc = acc;
+  t.accStride = t.nv * 16;
+  t.events = events;
+  t.eventCount = eventCount;
+  k.gemm(t, w.kind);
+  const int64_t ch0 = w.firstChannel(b);
+  const int nch =
+      static_cast<int>(std::min<int64_t>(t.nv * 16, w.channels - ch0));
+  if (sums)
+    epi.accumulate(acc, t.accStride, mr, ch0, nch, sums);
+  else
+    epi.write(acc, t.accStride, mr, ch0, nch, out, rowStride);
+}
+
+} // namespace akida::cpu
+
+#endif // AKIDA_RUNTIME_CPU_GEMM_H

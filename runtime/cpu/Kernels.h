@@ -1,0 +1,91 @@
+//===- Kernels.h - The per-instruction-set kernel table ---------*- C++ -*-===//
+//
+// The inner loops of the CPU backend, one implementation per instruction set
+// (KernelsPortable.cpp, KernelsAvx2.cpp, KernelsAvx512.cpp), reached through
+// a table picked at run time (Isa.h). Layer operations (the *Op.cpp files)
+// do the geometry, packing and threading; these loops only multiply,
+// accumulate and requantize.
+//
+// Weights are packed in panels of 16 output channels. Along the reduction
+// axis they come in groups of 4 bytes per channel: 4 int8 weights for uint8
+// inputs (vpdpbusd), or 2 int16 weights for int16 inputs (vpdpwssd). A block
+// of `nv` panels is stored as [taps][groups][nv * 16][4 bytes].
+//
+//===----------------------------------------------------------------------===//
+#ifndef AKIDA_RUNTIME_CPU_KERNELS_H
+#define AKIDA_RUNTIME_CPU_KERNELS_H
+
+#include "runtime/cpu/Isa.h"
+#include "runtime/cpu/OutputStage.h"
+
+#include <cstdint>
+
+namespace akida::cpu {
+
+/// What a GEMM reduction multiplies.
+enum class DotKind : uint8_t {
+  U8S8,     ///< uint8 inputs of at most 4 bits times int8 weights
+  U8S8Wide, ///< uint8 inputs of up to 8 bits times int8 weights
+  S16S16,   ///< int16 inputs times int16 weights
+};
+
+/// One micro-tile of an implicit GEMM: `mr` output rows times one block of
+/// `nv` panels. Row r reads, for tap t, the 4-byte groups at rows[t*mr + r].
+struct GemmTile {
+  const uint8_t *const *rows = nullptr;
+  int taps = 1;
+  int groups = 0;                   ///< 4-byte groups per tap
+  const int8_t *weights = nullptr;  ///< the block, [taps][groups][nv*16][4]
+  int mr = 1, nv = 1;
+  int32_t *acc = nullptr;           ///< mr rows of nv*16 sums
+  int accStride = 0;                ///< int32 between rows of acc
+  /// When set, only these groups (indices into one tap) are summed: the
+  /// event path of a one-row product, which skips all-zero input groups.
+  const int32_t *events = nullptr;
+  int eventCount = 0;
+};
+
+/// Requantization of a tile of sums by a FastStage (OutputStage.h).
+struct RequantTile {
+  const int32_t *acc = nullptr;
+  int accStride = 0;
+  int rows = 0, channels = 0;       ///< channels of this tile
+  const int32_t *accBias = nullptr; ///< added to each row first, or null
+  const FastStage *stage = nullptr;
+  int ch0 = 0;                      ///< first channel of the tile in stage
+  uint8_t *out = nullptr;           ///< uint8/int8 outputs
+  int64_t outStride = 0;            ///< bytes between rows of out
+};
+
+/// One output row of a depthwise cross-correlation on uint8 inputs.
+struct DepthwiseRow {
+  const uint8_t *x = nullptr;       ///< one frame, h x w x c
+  int64_t h = 0, w = 0, c = 0;
+  int kh = 1, kw = 1, sh = 1, sw = 1, pt = 0, pl = 0;
+  int64_t oy = 0, ow = 0;
+  const int16_t *weights = nullptr; ///< [kh * kw][cPad], zero beyond c
+  int64_t cPad = 0;                 ///< c rounded up to 32
+  uint8_t padValue = 0;             ///< what positions outside the input read
+  bool narrow = false;              ///< every sum fits int16
+  int32_t *acc = nullptr;           ///< ow x cPad sums
+};
+
+struct KernelTable {
+  Isa isa;
+  int maxPanels;     ///< nv of the widest micro-tile
+  int rows[5];       ///< rows of a micro-tile of nv panels (index nv)
+  void (*gemm)(const GemmTile &tile, DotKind kind);
+  void (*requant)(const RequantTile &tile);
+  void (*depthwiseRow)(const DepthwiseRow &row);
+};
+
+/// The table of `isa` (which must be supported).
+const KernelTable &kernels(Isa isa);
+
+const KernelTable &portableKernels();
+const KernelTable &avx2Kernels();
+const KernelTable &avx512Kernels();
+
+} // namespace akida::cpu
+
+#endif // AKIDA_RUNTIME_CPU_KERNELS_H

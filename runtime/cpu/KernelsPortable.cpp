@@ -1,0 +1,95 @@
+//===- KernelsPortable.cpp - The kernels in plain C++ ---------------------===//
+//
+// The reference shape of every kernel of Kernels.h, for processors without
+// AVX2; the loops are written so that compilers vectorize the channel axis.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/cpu/Kernels.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace akida::cpu {
+
+namespace {
+
+void gemm(const GemmTile &t, DotKind kind) {
+  const int cols = t.nv * 16;
+  for (int r = 0; r < t.mr; ++r)
+    std::fill(t.acc + r * t.accStride, t.acc + r * t.accStride + cols, 0);
+  const int steps = t.events ? t.eventCount : t.groups;
+  for (int tap = 0; tap < t.taps; ++tap)
+    for (int s = 0; s < steps; ++s) {
+      const int g = t.events ? t.events[s] : s;
+      const int8_t *w =
+          t.weights + (static_cast<int64_t>(tap) * t.groups + g) * cols * 4;
+      for (int r = 0; r < t.mr; ++r) {
+        const uint8_t *a = t.rows[tap * t.mr + r] + 4 * g;
+        int32_t *acc = t.acc + r * t.accStride;
+        if (kind == DotKind::S16S16) {
+          int16_t a0, a1;
+          std::memcpy(&a0, a, 2);
+          std::memcpy(&a1, a + 2, 2);
+          const int16_t *w16 = reinterpret_cast<const int16_t *>(w);
+          for (int j = 0; j < cols; ++j)
+            acc[j] += a0 * w16[2 * j] + a1 * w16[2 * j + 1];
+        } else {
+          const int32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+          for (int j = 0; j < cols; ++j)
+            acc[j] += a0 * w[4 * j] + a1 * w[4 * j + 1] + a2 * w[4 * j + 2] +
+                      a3 * w[4 * j + 3];
+        }
+      }
+    }
+}
+
+void requant(const RequantTile &t) {
+  const FastStage &s = *t.stage;
+  for (int r = 0; r < t.rows; ++r) {
+    const int32_t *acc = t.acc + r * t.accStride;
+    uint8_t *out = t.out + r * t.outStride;
+    for (int j = 0; j < t.channels; ++j) {
+      const int ch = t.ch0 + j;
+      int64_t v = acc[j];
+      if (t.accBias)
+        v += t.accBias[j];
+      v = std::clamp<int64_t>(v, s.lo[ch], s.hi[ch]) - s.lo[ch];
+      v = ((v * s.mul[ch] + s.add[ch]) >> s.shift[ch]) + s.offset[ch];
+      out[j] = static_cast<uint8_t>(v);
+    }
+  }
+}
+
+void depthwiseRow(const DepthwiseRow &d) {
+  for (int64_t ox = 0; ox < d.ow; ++ox) {
+    int32_t *acc = d.acc + ox * d.cPad;
+    std::fill(acc, acc + d.cPad, 0);
+    for (int i = 0; i < d.kh; ++i) {
+      const int64_t iy = d.oy * d.sh - d.pt + i;
+      for (int j = 0; j < d.kw; ++j) {
+        const int64_t ix = ox * d.sw - d.pl + j;
+        const int16_t *w = d.weights + (i * d.kw + j) * d.cPad;
+        if (iy < 0 || iy >= d.h || ix < 0 || ix >= d.w) {
+          if (d.padValue)
+            for (int64_t c = 0; c < d.c; ++c)
+              acc[c] += int32_t(d.padValue) * w[c];
+          continue;
+        }
+        const uint8_t *x = d.x + (iy * d.w + ix) * d.c;
+        for (int64_t c = 0; c < d.c; ++c)
+          acc[c] += int32_t(x[c]) * w[c];
+      }
+    }
+  }
+}
+
+} // namespace
+
+const KernelTable &portableKernels() {
+  static const KernelTable table{
+      Isa::Portable, 4, {0, 4, 4, 4, 4}, gemm, requant, depthwiseRow};
+  return table;
+}
+
+} // namespace akida::cpu

@@ -1,0 +1,297 @@
+//===- OutputStage.cpp - From exact sums to a layer's outputs -------------===//
+
+#include "runtime/cpu/OutputStage.h"
+
+#include "compiler/fbz/LayerSchema.h"
+#include "runtime/reference/Arithmetic.h"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <stdexcept>
+
+namespace akida::cpu {
+
+namespace {
+
+/// The reference's cap on bias_shift and max_value_shift (semantics.md,
+/// decision 7): any larger shift saturates a 32-bit value the same way.
+constexpr int64_t kShiftCap = 40;
+
+[[noreturn]] void fail(const LayerDesc &layer, const std::string &what) {
+  throw std::invalid_argument("layer '" + layer.name + "' (" +
+                              layerTypeName(layer.type) + "): " + what);
+}
+
+std::vector<int64_t> ints(const LayerDesc &layer, const std::string &name) {
+  auto it = layer.variables.find(name);
+  return it == layer.variables.end() ? std::vector<int64_t>{}
+                                     : it->second.array.ints();
+}
+
+/// A per-channel variable expanded to `count` values (a (1) variable
+/// repeated, `neutral` when absent), as the reference reads it.
+std::vector<int64_t> perChannel(const LayerDesc &layer, const std::string &name,
+                                int64_t count, int64_t neutral) {
+  auto it = layer.variables.find(name);
+  if (it == layer.variables.end())
+    return std::vector<int64_t>(count, neutral);
+  std::vector<int64_t> v = it->second.array.ints();
+  if (static_cast<int64_t>(v.size()) == count)
+    return v;
+  if (v.size() == 1)
+    return std::vector<int64_t>(count, v[0]);
+  fail(layer, "variable '" + name + "' has " + std::to_string(v.size()) +
+                  " values but must have 1 or " + std::to_string(count));
+}
+
+int bits(const LayerDesc &layer, const char *name) {
+  int64_t b = param(layer, name);
+  if (b < 1 || b > 32)
+    fail(layer, std::string("'") + name + "' is " + std::to_string(b) +
+                    " but must be between 1 and 32");
+  return static_cast<int>(b);
+}
+
+} // namespace
+
+OutputStage OutputStage::v1(const LayerDesc &layer, const ActType &out) {
+  OutputStage s;
+  s.isV1_ = true;
+  s.channels_ = out.shape[2];
+  s.outBits_ = out.bits;
+  s.outSigned_ = out.isSigned;
+  const int64_t activation = param(layer, "activation");
+  if (activation != 0 && activation != 1)
+    fail(layer, "'activation' is " + std::to_string(activation) +
+                    " but must be 0 or 1");
+  s.v1Active_ = activation == 1;
+  s.threshold_ = ints(layer, "threshold");
+  auto it = layer.variables.find("act_step");
+  if (it == layer.variables.end())
+    fail(layer, "variable 'act_step' is missing");
+  s.step_ = it->second.array.floats();
+  if (static_cast<int64_t>(s.threshold_.size()) != s.channels_ ||
+      static_cast<int64_t>(s.step_.size()) != s.channels_)
+    fail(layer, "'threshold' and 'act_step' must have one value per output");
+  if (s.v1Active_)
+    for (float step : s.step_)
+      if (!std::isfinite(step) || !(step > 0.0f))
+        fail(layer, "steps of an activation must be finite and > 0");
+  s.monotone_ = true;
+  s.buildFast();
+  return s;
+}
+
+OutputStage OutputStage::v2(const LayerDesc &layer, const ActType &out) {
+  OutputStage s;
+  s.isV1_ = false;
+  const int64_t f = out.shape[2];
+  s.channels_ = f;
+  s.outBits_ = out.bits;
+  s.outSigned_ = out.isSigned;
+  s.bufferBits_ = bits(layer, "buffer_bits");
+  s.postBits_ = bits(layer, "post_op_buffer_bits");
+  s.bufMin_ = ref::intMin(s.bufferBits_, true);
+  s.bufMax_ = ref::intMax(s.bufferBits_, true);
+  const int64_t act = param(layer, "activation");
+  if (act < 0 || act > 2)
+    fail(layer, "'activation' is " + std::to_string(act) +
+                    " but must be 0 (none), 1 (ReLU) or 2 (LUT)");
+  s.activation_ = static_cast<Activation>(act);
+  s.hasBias_ = layer.variables.count("bias") != 0;
+  if (s.hasBias_) {
+    s.bias_ = perChannel(layer, "bias", f, 0);
+    std::vector<int64_t> shift = perChannel(layer, "bias_shift", f, 0);
+    for (int64_t i = 0; i < f; ++i)
+      s.bias_[i] *= int64_t(1) << std::min(shift[i], kShiftCap);
+  }
+  s.hasClip_ = s.activation_ == Activation::ReLU &&
+               layer.variables.count("max_value") != 0;
+  if (s.hasClip_) {
+    s.clip_ = perChannel(layer, "max_value", f, 0);
+    std::vector<int64_t> shift = perChannel(layer, "max_value_shift", f, 0);
+    for (int64_t i = 0; i < f; ++i)
+      s.clip_[i] *= int64_t(1) << std::min(shift[i], kShiftCap);
+  }
+  if (s.activation_ == Activation::LUT) {
+    if (!layer.variables.count("lut_values"))
+      fail(layer, "activation is LUT but variable 'lut_values' is missing");
+    s.lut_ = ints(layer, "lut_values");
+    s.lutHalf_ = static_cast<int64_t>(s.lut_.size()) / 2;
+    s.actScale_ = perChannel(layer, "activation_scales", f, 1);
+    s.actShift_ = perChannel(layer, "activation_shift", f, 0);
+  }
+  s.outScale_ = perChannel(layer, "output_scales", f, 1);
+  s.outShift_ = perChannel(layer, "output_shift", f, 0);
+  // ReLU, clip, saturations and a non-negative scale are all
+  // non-decreasing; a LUT need not be.
+  s.monotone_ = s.activation_ != Activation::LUT;
+  for (int64_t v : s.outScale_)
+    s.monotone_ = s.monotone_ && v >= 0;
+  s.buildFast();
+  return s;
+}
+
+int64_t OutputStage::core(int64_t v, int64_t ch) const {
+  const int64_t acc = v;
+  switch (activation_) {
+  case Activation::ReLU:
+    v = std::max<int64_t>(v, 0);
+    if (hasClip_)
+      v = std::min(v, clip_[ch]);
+    break;
+  case Activation::LUT: {
+    int64_t idx = ref::roundShift(acc * actScale_[ch], actShift_[ch]);
+    idx = std::clamp(idx, -lutHalf_, lutHalf_ - 1);
+    v = lut_[idx + lutHalf_];
+    break;
+  }
+  case Activation::NoActivation:
+    break;
+  }
+  v = ref::saturate(v, postBits_, true);
+  const int64_t y = ref::roundShift(v * outScale_[ch], outShift_[ch]);
+  return ref::saturate(y, outBits_, outSigned_);
+}
+
+int64_t OutputStage::poolTerm(int64_t acc, int64_t ch) const {
+  if (isV1_)
+    return acc;
+  int64_t a = std::clamp(acc, bufMin_, bufMax_);
+  if (hasBias_)
+    a = std::clamp(a + bias_[ch], bufMin_, bufMax_);
+  return a;
+}
+
+int64_t OutputStage::finish(int64_t acc, int64_t ch) const {
+  if (isV1_)
+    return v1Active_ ? ref::v1Activate(acc, threshold_[ch], step_[ch], outBits_)
+                     : ref::saturate(acc, 32, true);
+  return core(poolTerm(acc, ch), ch);
+}
+
+int64_t OutputStage::finishSum(int64_t sum, int64_t ch) const {
+  if (isV1_)
+    return finish(sum, ch);
+  return core(std::clamp(sum, bufMin_, bufMax_), ch);
+}
+
+int64_t FixedPoint::apply(int64_t acc) const {
+  int64_t t = std::clamp<int64_t>(acc, lo, hi) - lo;
+  return ((t * mul + add) >> shift) + offset;
+}
+
+bool fitFixedPoint(const std::vector<int64_t> &thresholds, int64_t gmin,
+                   FixedPoint &out) {
+  const int64_t m = static_cast<int64_t>(thresholds.size());
+  out = FixedPoint{};
+  if (gmin < INT32_MIN || gmin > INT32_MAX)
+    return false;
+  out.offset = static_cast<int32_t>(gmin);
+  if (m == 0)
+    return true; // constant
+  const int64_t lo = thresholds.front(), hi = thresholds.back() + 1;
+  if (lo < INT32_MIN || hi > INT32_MAX)
+    return false;
+  const int64_t range = hi - lo;
+  if (range > INT32_MAX)
+    return false;
+  // Mean distance between thresholds, in accumulator units.
+  double step = m >= 2 ? double(thresholds.back() - thresholds.front()) /
+                             double(m - 1)
+                       : 1.0;
+  if (step < 1.0 / double(m + 1))
+    step = 1.0 / double(m + 1);
+  int maxShift = 30;
+  while (maxShift > 0 && (double(m + 1) * std::ldexp(1.0, maxShift)) >
+                             double(INT32_MAX))
+    --maxShift;
+  for (int s = maxShift; s >= 0; --s) {
+    const double base = std::ldexp(1.0, s) / step;
+    if (base > double(INT32_MAX))
+      continue;
+    for (int d : {0, 1, -1, 2, -2, 3, -3}) {
+      const int64_t a = std::llround(base) + d;
+      if (a < 1 || static_cast<__int128>(range) * a > INT32_MAX)
+        continue;
+      const int64_t one = int64_t(1) << s;
+      // q(x) = (x * a + b) >> s must satisfy, for threshold x_k:
+      // q(x_k) <= k and q(x_k + 1) >= k + 1; q(0) >= 0; q(range) <= m.
+      int64_t lowB = 0, highB = (m + 1) * one - range * a - 1;
+      for (int64_t k = 0; k < m; ++k) {
+        const int64_t x = thresholds[k] - lo;
+        lowB = std::max(lowB, (k + 1) * one - (x + 1) * a);
+        highB = std::min(highB, (k + 1) * one - x * a - 1);
+      }
+      if (lowB > highB || range * a + lowB > INT32_MAX)
+        continue;
+      out.lo = static_cast<int32_t>(lo);
+      out.hi = static_cast<int32_t>(hi);
+      out.mul = static_cast<int32_t>(a);
+      out.add = static_cast<int32_t>(lowB);
+      out.shift = s;
+      return true;
+    }
+  }
+  return false;
+}
+
+void OutputStage::buildFast() {
+  hasFast_ = false;
+  if (!monotone_ || outBits_ > 8 || (isV1_ && !v1Active_))
+    return;
+  const int64_t padded = (channels_ + 15) / 16 * 16;
+  FastStage f;
+  for (auto *v : {&f.lo, &f.hi, &f.mul, &f.add, &f.shift, &f.offset})
+    v->assign(padded, 0);
+  std::vector<int64_t> thresholds;
+  for (int64_t ch = 0; ch < channels_; ++ch) {
+    const int64_t gmin = finish(INT32_MIN, ch), gmax = finish(INT32_MAX, ch);
+    if (gmax < gmin || gmax - gmin > 255)
+      return;
+    // thresholds[k]: the largest p with finish(p) <= gmin + k, found by
+    // galloping up from the previous threshold then bisecting.
+    thresholds.clear();
+    int64_t good = INT32_MIN;
+    for (int64_t k = 0; k < gmax - gmin; ++k) {
+      const int64_t target = gmin + k;
+      int64_t stepUp = 1, bad = INT32_MAX;
+      while (good + stepUp < INT32_MAX) {
+        if (finish(good + stepUp, ch) > target) {
+          bad = good + stepUp;
+          break;
+        }
+        good += stepUp;
+        stepUp *= 2;
+      }
+      // finish(good) <= target < finish(bad) (finish(INT32_MAX) = gmax).
+      while (bad - good > 1) {
+        int64_t mid = good + (bad - good) / 2;
+        (finish(mid, ch) <= target ? good : bad) = mid;
+      }
+      thresholds.push_back(good);
+    }
+    FixedPoint fp;
+    if (!fitFixedPoint(thresholds, gmin, fp))
+      return;
+    // Equal at every step and at both ends, and both non-decreasing: equal
+    // everywhere on int32.
+    auto same = [&](int64_t p) { return fp.apply(p) == finish(p, ch); };
+    if (!same(INT32_MIN) || !same(INT32_MAX))
+      return;
+    for (int64_t t : thresholds)
+      if (!same(t) || !same(t + 1))
+        return;
+    f.lo[ch] = fp.lo;
+    f.hi[ch] = fp.hi;
+    f.mul[ch] = fp.mul;
+    f.add[ch] = fp.add;
+    f.shift[ch] = fp.shift;
+    f.offset[ch] = fp.offset;
+  }
+  fast_ = std::move(f);
+  hasFast_ = true;
+}
+
+} // namespace akida::cpu

@@ -1,0 +1,101 @@
+//===- OutputStage.h - From exact sums to a layer's outputs -----*- C++ -*-===//
+//
+// What a weighted layer does after its sums of products, per output channel:
+//   v1: the threshold/act_step activation, or the potential saturated to
+//       si32 when the activation is off;
+//   v2: saturation to buffer_bits, bias << bias_shift, saturation, then
+//       ReLU (with max_value clip), LUT or nothing, post-op saturation,
+//       output_scales/output_shift and the output saturation.
+// `finish` is that computation written exactly as the reference does it
+// (docs/runtime/semantics.md), on the exact sum. The kernels run a faster
+// form fused in their output loop: every monotone stage with an output of
+// at most 8 bits is a non-decreasing step function of the sum, so it is
+//   out = ((min(max(acc, lo), hi) - lo) * mul + add) >> shift) + offset
+// for per-channel integers found at build time from the stage's exact
+// thresholds (where `finish` steps up) and proved equal to `finish` at every
+// threshold, hence everywhere. A stage without such a form (a LUT, a wide
+// output, steps too irregular) runs `finish` per value.
+//
+//===----------------------------------------------------------------------===//
+#ifndef AKIDA_RUNTIME_CPU_OUTPUTSTAGE_H
+#define AKIDA_RUNTIME_CPU_OUTPUTSTAGE_H
+
+#include "compiler/fbz/ModelDesc.h"
+#include "runtime/reference/Shapes.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace akida::cpu {
+
+/// The fixed-point form of a stage, one entry per channel (padded with
+/// neutral entries to a multiple of 16 channels).
+struct FastStage {
+  std::vector<int32_t> lo, hi, mul, add, shift, offset;
+};
+
+class OutputStage {
+public:
+  /// The stage of an Akida 1.0 layer (activation on or off). Throws
+  /// std::invalid_argument for parameters the reference refuses.
+  static OutputStage v1(const LayerDesc &layer, const ActType &out);
+  /// The stage of an Akida 2.0 weighted layer.
+  static OutputStage v2(const LayerDesc &layer, const ActType &out);
+
+  int64_t channels() const { return channels_; }
+
+  /// The output value of channel `ch` for the exact sum `acc` (no pooling).
+  int64_t finish(int64_t acc, int64_t ch) const;
+  /// Global average pooling: what one position adds to the channel's sum
+  /// (v1: the potential; v2: the biased, buffer-saturated accumulator).
+  int64_t poolTerm(int64_t acc, int64_t ch) const;
+  /// The output of a channel from the sum of its poolTerms.
+  int64_t finishSum(int64_t sum, int64_t ch) const;
+
+  /// Whether finish is non-decreasing in acc for every channel (max
+  /// pooling may then run on the outputs instead of the sums).
+  bool monotone() const { return monotone_; }
+  /// The fixed-point form, or null when some channel has none.
+  const FastStage *fast() const { return hasFast_ ? &fast_ : nullptr; }
+
+private:
+  OutputStage() = default;
+  int64_t core(int64_t v, int64_t ch) const; ///< v2 steps 5 to 8
+  void buildFast();
+
+  bool isV1_ = true;
+  int64_t channels_ = 0;
+  int outBits_ = 8;
+  bool outSigned_ = false;
+  // v1
+  bool v1Active_ = false;
+  std::vector<int64_t> threshold_;
+  std::vector<float> step_;
+  // v2
+  int bufferBits_ = 32, postBits_ = 32;
+  int64_t bufMin_ = 0, bufMax_ = 0;
+  Activation activation_ = Activation::ReLU;
+  bool hasBias_ = false, hasClip_ = false;
+  std::vector<int64_t> bias_, clip_, actScale_, actShift_, lut_, outScale_,
+      outShift_;
+  int64_t lutHalf_ = 0;
+
+  bool monotone_ = true;
+  bool hasFast_ = false;
+  FastStage fast_;
+};
+
+/// The fixed point form of one channel of a non-decreasing step function g
+/// on int32 with gmin = g(INT32_MIN): `thresholds[k]` is the largest p with
+/// g(p) <= gmin + k (k = 0 .. levels - 1). Returns false when no form with
+/// 32-bit intermediates exists. Exposed for tests.
+struct FixedPoint {
+  int32_t lo = 0, hi = 0, mul = 0, add = 0, shift = 0, offset = 0;
+  int64_t apply(int64_t acc) const;
+};
+bool fitFixedPoint(const std::vector<int64_t> &thresholds, int64_t gmin,
+                   FixedPoint &out);
+
+} // namespace akida::cpu
+
+#endif // AKIDA_RUNTIME_CPU_OUTPUTSTAGE_H
