@@ -13,6 +13,9 @@ miniature, on a 10x10x1 input:
   tiny_w8a8.onnx  Akida 2.0 style: the same with 8-bit weights and
                   activations, weights as QuantizeLinear(float) pairs (folded
                   by the importer), a stride-2 depthwise conv.
+  tiny_residual_w8a8.onnx  Akida 2.0 branches: conv0 feeds a 1x1 conv and
+                  an Add with it (scales a power of two apart), then a
+                  Concat of two tensors with one scale.
   bad_*.onnx      one unsupported construct each (the error tests).
 """
 import os
@@ -130,12 +133,62 @@ def tiny(wbits, abits, fold, dw_stride, extra=None, size=10):
     return model
 
 
+def residual(bad_scale=False):
+    """conv0 -> a; pw1(a) -> b; Add(a, b) -> Relu -> c; Concat(c, b') ->
+    pw3 -> GAP -> Relu -> fc."""
+    b = Builder()
+    s_in = np.float32(1 / 255)
+    x = b.act_q('input', 'in', s_in, 8)
+    s0, s1 = np.float32(0.05), np.float32(0.1)
+    w, sw = b.weights('conv0', (6, 1, 3, 3), 127, False)
+    bb = b.bias('conv0', s_in, sw)
+    y = b.node('Conv', [x, w, bb], ['conv0.y'], 'conv0', kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    y = b.node('Relu', [y], ['conv0.r'], 'conv0.relu')
+    a = b.act_q(y, 'a0', s0, 8)
+    w, sw = b.weights('pw1', (6, 6, 1, 1), 127, False)
+    bb = b.bias('pw1', s0, sw)
+    y = b.node('Conv', [a, w, bb], ['pw1.y'], 'pw1', kernel_shape=[1, 1])
+    y = b.node('Relu', [y], ['pw1.r'], 'pw1.relu')
+    bv = b.act_q(y, 'a1', s1, 8)
+    y = b.node('Add', [a, bv], ['add.y'], 'add')
+    y = b.node('Relu', [y], ['add.r'], 'add.relu')
+    c = b.act_q(y, 'a2', np.float32(0.15) if bad_scale else s1, 8)
+    w, sw = b.weights('pw2', (6, 6, 1, 1), 127, False)
+    bb = b.bias('pw2', s1, sw)
+    y = b.node('Conv', [bv, w, bb], ['pw2.y'], 'pw2', kernel_shape=[1, 1])
+    y = b.node('Relu', [y], ['pw2.r'], 'pw2.relu')
+    d = b.act_q(y, 'a3', s1, 8)
+    y = b.node('Concat', [c, d], ['cat.y'], 'concat', axis=1)
+    e = b.act_q(y, 'a4', s1, 8)
+    w, sw = b.weights('pw3', (8, 12, 1, 1), 127, False)
+    bb = b.bias('pw3', s1, sw)
+    y = b.node('Conv', [e, w, bb], ['pw3.y'], 'pw3', kernel_shape=[1, 1])
+    y = b.node('GlobalAveragePool', [y], ['pw3.gap'], 'pw3.gap')
+    y = b.node('Relu', [y], ['pw3.r'], 'pw3.relu')
+    f = b.act_q(y, 'a5', np.float32(0.2), 8)
+    f = b.node('Flatten', [f], ['flat'], 'flatten', axis=1)
+    w, sw = b.weights('fc', (5, 8), 127, False)
+    bb = b.bias('fc', np.float32(0.2), sw)
+    b.node('Gemm', [f, w, bb], ['logits'], 'fc', transB=1)
+    graph = helper.make_graph(
+        b.nodes, 'residual',
+        [helper.make_tensor_value_info('input', TensorProto.FLOAT, ['N', 1, 10, 10])],
+        [helper.make_tensor_value_info('logits', TensorProto.FLOAT, ['N', 5])], b.inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 13)],
+                              producer_name='akida-cpp tests/onnx/make_models.py')
+    model.ir_version = 7
+    return model
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     models = {
         'tiny_w4a4': tiny(4, 4, fold=False, dw_stride=1),
         'tiny_w8a8': tiny(8, 8, fold=True, dw_stride=2),
+        'tiny_residual_w8a8': residual(),
+        # Add inputs whose scales are 1/3 and 2/3 of the output's.
+        'bad_add_scales': residual(bad_scale=True),
         'bad_sigmoid': tiny(8, 8, fold=False, dw_stride=1, extra='sigmoid'),
         'bad_grouped': tiny(8, 8, fold=False, dw_stride=1, extra='grouped'),
         'bad_float_weights': tiny(8, 8, fold=False, dw_stride=1, extra='float_weights'),
