@@ -21,25 +21,7 @@ if [ "${1:-}" = "--train" ]; then
 fi
 command -v npm >/dev/null || packages+=(nodejs npm)
 
-missing=()
-for p in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$p")
-  fi
-done
-
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || { echo "install-ml-deps: missing packages (${missing[*]}) and not root; run as root" >&2; exit 1; }
-    SUDO=sudo
-  else
-    SUDO=
-  fi
-  echo "install-ml-deps: installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
-  $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+bash scripts/apt-install.sh install-ml-deps "${packages[@]}"
 
 # onnxruntime-node. Its postinstall script downloads CUDA pieces from nuget.org,
 # which fails offline; ONNXRUNTIME_NODE_INSTALL=skip keeps the CPU binaries that

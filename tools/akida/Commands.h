@@ -22,6 +22,16 @@ int compareCommand(const std::vector<std::string> &args);
 /// The model named by `-m PATH`, or the embedded default model.
 Model loadModelOrDefault(const std::optional<std::string> &path);
 
+class Args;
+/// `-m MODEL.onnx` (required) and `--target v1|v2` (default v2) of convert
+/// and compare, checked (UsageError).
+struct OnnxModelArgs {
+  std::string path;
+  std::string targetName;
+  IpVersion target = IpVersion::v2;
+};
+OnnxModelArgs onnxModelArgs(const Args &args);
+
 } // namespace akida::cli
 
 #endif // AKIDA_TOOLS_AKIDA_COMMANDS_H

@@ -109,22 +109,16 @@ int compareCommand(const std::vector<std::string> &argv) {
                    {"--input", "input"}, {"-n", "samples"},
                    {"--target", "target"}, {"--tolerance", "tolerance"},
                    {"--ort-script", "ort"}});
-  if (!args.positional().empty())
-    throw UsageError("unexpected argument '" + args.positional()[0] + "'");
-  std::optional<std::string> path = args.get("model");
-  if (!path)
-    throw UsageError("missing -m MODEL.onnx");
-  const std::string targetName = args.get("target").value_or("v2");
-  if (targetName != "v1" && targetName != "v2")
-    throw UsageError("--target is '" + targetName + "' but must be v1 or v2");
+  const OnnxModelArgs onnxArgs = onnxModelArgs(args);
+  const std::string *path = &onnxArgs.path;
+  const std::string &targetName = onnxArgs.targetName;
   const int64_t tolerance = args.getInt("tolerance", 1, 0, 1 << 20);
   const int64_t samples = args.getInt("samples", 8, 1, 100000);
   std::string script = args.get("ort").value_or(
       std::getenv("AKIDA_ORT_RUN") ? std::getenv("AKIDA_ORT_RUN")
                                    : AKIDA_SOURCE_DIR "/tools/ort/ort-run.mjs");
 
-  onnx::Imported imp = onnx::importOnnxFile(
-      *path, targetName == "v1" ? IpVersion::v1 : IpVersion::v2);
+  onnx::Imported imp = onnx::importOnnxFile(*path, onnxArgs.target);
   Model model(imp.desc);
   const ModelDesc &desc = model.desc();
   const ActType inType = modelInputType(desc);
