@@ -55,8 +55,10 @@ void requant(const RequantTile &t) {
       if (t.accBias)
         v += t.accBias[j];
       v = std::clamp<int64_t>(v, s.lo[ch], s.hi[ch]) - s.lo[ch];
-      v = ((v * s.mul[ch] + s.add[ch]) >> s.shift[ch]) + s.offset[ch];
-      out[j] = static_cast<uint8_t>(v);
+      v = s.wide ? (v * s.mul64[ch] + s.add64[ch]) >> s.shift64[ch]
+                 : (v * s.mul[ch] + s.add[ch]) >> s.shift[ch];
+      out[j] = static_cast<uint8_t>(std::min<int64_t>(v, s.top[ch]) +
+                                    s.offset[ch]);
     }
   }
 }

@@ -178,61 +178,91 @@ int64_t OutputStage::finishSum(int64_t sum, int64_t ch) const {
 }
 
 int64_t FixedPoint::apply(int64_t acc) const {
-  int64_t t = std::clamp<int64_t>(acc, lo, hi) - lo;
-  return ((t * mul + add) >> shift) + offset;
+  const __int128 t = std::clamp<int64_t>(acc, lo, hi) - int64_t(lo);
+  const __int128 q = (t * mul + add) >> shift;
+  return static_cast<int64_t>(std::min<__int128>(q, top)) + offset;
 }
 
 bool fitFixedPoint(const std::vector<int64_t> &thresholds, int64_t gmin,
-                   FixedPoint &out) {
+                   bool wide, FixedPoint &out) {
+  using i128 = __int128;
   const int64_t m = static_cast<int64_t>(thresholds.size());
   out = FixedPoint{};
-  if (gmin < INT32_MIN || gmin > INT32_MAX)
+  if (gmin < INT32_MIN || gmin > INT32_MAX || gmin + m > INT32_MAX)
     return false;
   out.offset = static_cast<int32_t>(gmin);
+  out.wide = wide;
   if (m == 0)
     return true; // constant
   const int64_t lo = thresholds.front(), hi = thresholds.back() + 1;
   if (lo < INT32_MIN || hi > INT32_MAX)
     return false;
   const int64_t range = hi - lo;
-  if (range > INT32_MAX)
-    return false;
+  const i128 limit = wide ? i128(INT64_MAX) : i128(INT32_MAX);
   // Mean distance between thresholds, in accumulator units.
   double step = m >= 2 ? double(thresholds.back() - thresholds.front()) /
                              double(m - 1)
                        : 1.0;
   if (step < 1.0 / double(m + 1))
     step = 1.0 / double(m + 1);
-  int maxShift = 30;
-  while (maxShift > 0 && (double(m + 1) * std::ldexp(1.0, maxShift)) >
-                             double(INT32_MAX))
-    --maxShift;
-  for (int s = maxShift; s >= 0; --s) {
-    const double base = std::ldexp(1.0, s) / step;
-    if (base > double(INT32_MAX))
-      continue;
-    for (int d : {0, 1, -1, 2, -2, 3, -3}) {
-      const int64_t a = std::llround(base) + d;
-      if (a < 1 || static_cast<__int128>(range) * a > INT32_MAX)
-        continue;
-      const int64_t one = int64_t(1) << s;
-      // q(x) = (x * a + b) >> s must satisfy, for threshold x_k:
-      // q(x_k) <= k and q(x_k + 1) >= k + 1; q(0) >= 0; q(range) <= m.
-      int64_t lowB = 0, highB = (m + 1) * one - range * a - 1;
-      for (int64_t k = 0; k < m; ++k) {
-        const int64_t x = thresholds[k] - lo;
-        lowB = std::max(lowB, (k + 1) * one - (x + 1) * a);
-        highB = std::min(highB, (k + 1) * one - x * a - 1);
+  // The slope (in units of 2^shift) must lie in (amin, amax): for levels
+  // j < k, q climbs k - j between thresholds x_j and x_k. The mean step
+  // guess usually lands inside; steps below one accumulator unit (several
+  // levels at once) need the exact interval, computed on demand.
+  double amin = -1, amax = -1;
+  auto slopeBounds = [&]() {
+    amin = 0;
+    amax = 1e300;
+    for (int64_t j = 0; j < m; ++j)
+      for (int64_t k = j + 1; k < m; ++k) {
+        const double dx = double(thresholds[k] - thresholds[j]);
+        amin = std::max(amin, double(k - j) / (dx + 1));
+        if (dx > 1)
+          amax = std::min(amax, double(k - j) / (dx - 1));
       }
-      if (lowB > highB || range * a + lowB > INT32_MAX)
-        continue;
-      out.lo = static_cast<int32_t>(lo);
-      out.hi = static_cast<int32_t>(hi);
-      out.mul = static_cast<int32_t>(a);
-      out.add = static_cast<int32_t>(lowB);
-      out.shift = s;
-      return true;
+    if (m == 1)
+      amin = 0;
+  };
+  auto tryFit = [&](int s, int64_t a) {
+    if (a < 1 || a > UINT32_MAX || i128(range) * a > limit)
+      return false;
+    const i128 one = i128(1) << s;
+    // q(x) = (x * a + b) >> s must satisfy, for threshold x_k:
+    // q(x_k) <= k and q(x_k + 1) >= k + 1 (the output then clamps at m);
+    // and q(0) >= 0.
+    i128 lowB = 0, highB = limit - i128(range) * a;
+    for (int64_t k = 0; k < m; ++k) {
+      const i128 x = thresholds[k] - lo;
+      lowB = std::max(lowB, (k + 1) * one - (x + 1) * a);
+      highB = std::min(highB, (k + 1) * one - x * a - 1);
     }
+    if (lowB > highB)
+      return false;
+    out.lo = static_cast<int32_t>(lo);
+    out.hi = static_cast<int32_t>(hi);
+    out.mul = a;
+    out.add = static_cast<int64_t>(lowB);
+    out.shift = s;
+    out.top = static_cast<int32_t>(m);
+    return true;
+  };
+  for (int s = wide ? 62 : 30; s >= 0; --s) {
+    const double base = std::ldexp(1.0, s) / step;
+    if (base < 4294967295.0 && double(range) * base <= double(limit))
+      for (int d : {0, 1, -1, 2, -2, 3, -3})
+        if (tryFit(s, std::llround(base) + d))
+          return true;
+    if (amin < 0)
+      slopeBounds();
+    const double lowA = std::ldexp(amin, s), highA = std::ldexp(amax, s);
+    if (lowA >= 4294967295.0 || double(range) * lowA > double(limit))
+      continue;
+    const int64_t first = static_cast<int64_t>(std::floor(lowA)) + 1;
+    for (int64_t a : {first, first + 1,
+                      static_cast<int64_t>(std::min(highA, 4294967295.0) / 2 +
+                                           lowA / 2)})
+      if (tryFit(s, a))
+        return true;
   }
   return false;
 }
@@ -243,8 +273,11 @@ void OutputStage::buildFast() {
     return;
   const int64_t padded = (channels_ + 15) / 16 * 16;
   FastStage f;
-  for (auto *v : {&f.lo, &f.hi, &f.mul, &f.add, &f.shift, &f.offset})
+  for (auto *v : {&f.lo, &f.hi, &f.mul, &f.add, &f.shift, &f.top, &f.offset})
     v->assign(padded, 0);
+  for (auto *v : {&f.mul64, &f.add64, &f.shift64})
+    v->assign(padded, 0);
+  std::vector<FixedPoint> fits(channels_);
   std::vector<int64_t> thresholds;
   for (int64_t ch = 0; ch < channels_; ++ch) {
     const int64_t gmin = finish(INT32_MIN, ch), gmax = finish(INT32_MAX, ch);
@@ -272,8 +305,9 @@ void OutputStage::buildFast() {
       }
       thresholds.push_back(good);
     }
-    FixedPoint fp;
-    if (!fitFixedPoint(thresholds, gmin, fp))
+    FixedPoint &fp = fits[ch];
+    if (!fitFixedPoint(thresholds, gmin, false, fp) &&
+        !fitFixedPoint(thresholds, gmin, true, fp))
       return;
     // Equal at every step and at both ends, and both non-decreasing: equal
     // everywhere on int32.
@@ -283,12 +317,23 @@ void OutputStage::buildFast() {
     for (int64_t t : thresholds)
       if (!same(t) || !same(t + 1))
         return;
+    f.wide = f.wide || fp.wide;
+  }
+  for (int64_t ch = 0; ch < channels_; ++ch) {
+    const FixedPoint &fp = fits[ch];
     f.lo[ch] = fp.lo;
     f.hi[ch] = fp.hi;
-    f.mul[ch] = fp.mul;
-    f.add[ch] = fp.add;
-    f.shift[ch] = fp.shift;
+    f.top[ch] = fp.top;
     f.offset[ch] = fp.offset;
+    if (!fp.wide) {
+      f.mul[ch] = static_cast<int32_t>(fp.mul);
+      f.add[ch] = static_cast<int32_t>(fp.add);
+      f.shift[ch] = static_cast<int32_t>(fp.shift);
+    }
+    // Every narrow form is also a valid wide one.
+    f.mul64[ch] = fp.mul;
+    f.add64[ch] = fp.add;
+    f.shift64[ch] = fp.shift;
   }
   fast_ = std::move(f);
   hasFast_ = true;

@@ -29,9 +29,14 @@
 namespace akida::cpu {
 
 /// The fixed-point form of a stage, one entry per channel (padded with
-/// neutral entries to a multiple of 16 channels).
+/// neutral entries to a multiple of 16 channels). In the narrow form
+/// t * mul + add fits 31 bits (int32 lanes: mul, add, shift); steps too
+/// large for that precision take the wide form, where it fits 63 bits
+/// (mul < 2^32, 64-bit lanes: mul64, add64, shift64).
 struct FastStage {
-  std::vector<int32_t> lo, hi, mul, add, shift, offset;
+  bool wide = false;
+  std::vector<int32_t> lo, hi, mul, add, shift, top, offset;
+  std::vector<int64_t> mul64, add64, shift64;
 };
 
 class OutputStage {
@@ -90,11 +95,14 @@ private:
 /// g(p) <= gmin + k (k = 0 .. levels - 1). Returns false when no form with
 /// 32-bit intermediates exists. Exposed for tests.
 struct FixedPoint {
-  int32_t lo = 0, hi = 0, mul = 0, add = 0, shift = 0, offset = 0;
+  int32_t lo = 0, hi = 0, top = 0, offset = 0;
+  int64_t mul = 0, add = 0, shift = 0;
+  bool wide = false; ///< t * mul + add needs more than 31 bits
   int64_t apply(int64_t acc) const;
 };
+/// `wide` allows t * mul + add up to 63 bits (mul below 2^32).
 bool fitFixedPoint(const std::vector<int64_t> &thresholds, int64_t gmin,
-                   FixedPoint &out);
+                   bool wide, FixedPoint &out);
 
 } // namespace akida::cpu
 
