@@ -1,0 +1,113 @@
+//===- ModelStages.cpp - The stages of one model in a pipeline ------------===//
+
+#include "actors/ModelStages.h"
+
+#include "actors/Sinks.h"
+#include "actors/Sources.h"
+#include "device/usb/OpenDevice.h"
+#include "runtime/model/Model.h"
+
+#include <set>
+#include <stdexcept>
+
+namespace akida::actors {
+
+SequenceWorker::SequenceWorker(std::shared_ptr<SequenceExecutor> executor,
+                               std::shared_ptr<const ModelDesc> model)
+    : executor_(std::move(executor)), model_(std::move(model)) {}
+
+Frame SequenceWorker::run(const Frame &in) {
+  const StagePlan &plan = executor_->plan();
+  LayerActs acts;
+  for (int r : plan.reads) {
+    const EdgePayload *e = in.edge(r);
+    if (!e)
+      throw std::invalid_argument(
+          "stage '" + plan.name + "': frame " + std::to_string(in.seq) +
+          " does not carry " +
+          (r == kModelInputEdge
+               ? std::string("the model input")
+               : "layer '" + model_->layers.at(static_cast<size_t>(r)).name +
+                     "'"));
+    acts[r] = decodePayload(*e);
+  }
+  std::set<int> decoded;
+  for (const auto &[layer, a] : acts)
+    decoded.insert(layer);
+  executor_->run(acts);
+
+  Frame out;
+  out.seq = in.seq;
+  out.timestamp_ns = in.timestamp_ns;
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (int c : plan.carries) {
+    const EdgePayload *passed = in.edge(c);
+    auto it = acts.find(c);
+    if (passed && (decoded.count(c) || it == acts.end())) {
+      out.edges.push_back(*passed); // not computed here: as it came
+      continue;
+    }
+    if (it == acts.end())
+      continue; // a later stage that reads it names it
+    auto codec = codecs_.try_emplace(c, plan.last ? kModelInputEdge : c).first;
+    out.edges.push_back(codec->second.encode(it->second));
+  }
+  return out;
+}
+
+std::map<int, EdgeStats> SequenceWorker::edgeStats() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::map<int, EdgeStats> s;
+  for (const auto &[layer, codec] : codecs_)
+    s[layer] = codec.stats();
+  return s;
+}
+
+std::shared_ptr<ModelStages> makeModelStages(const Model &model,
+                                             DeviceFactory device) {
+  auto st = std::make_shared<ModelStages>();
+  st->desc = std::make_shared<const ModelDesc>(model.desc());
+  const std::vector<Sequence> sequences = model.sequences();
+  st->plan = planPipeline(*st->desc, sequences);
+  st->inputType = modelInputType(*st->desc);
+  bool hardware = false;
+  for (const Sequence &s : sequences)
+    hardware = hardware || s.hardware;
+  if (hardware) {
+    if (!device) {
+      const std::string name = model.mapping()->device;
+      device = [name] { return openDevice(deviceByName(name)); };
+    }
+    st->slot = std::make_shared<DeviceSlot>(std::move(device));
+  }
+  for (const std::shared_ptr<SequenceExecutor> &e :
+       makeExecutors(st->desc, st->plan, sequences, st->slot))
+    st->workers.push_back(std::make_shared<SequenceWorker>(e, st->desc));
+  return st;
+}
+
+Frame inputFrame(const ModelStages &stages, const Array &inputs, uint64_t seq,
+                 int64_t timestampNs, EdgeCodec &codec) {
+  Frame f;
+  f.seq = seq;
+  f.timestamp_ns = timestampNs;
+  f.edges.push_back(codec.encode(inputActivations(
+      inputs, stages.inputType, "frame " + std::to_string(seq))));
+  return f;
+}
+
+Frame runStages(ModelStages &stages, Frame frame) {
+  for (const std::shared_ptr<SequenceWorker> &w : stages.workers)
+    frame = w->run(frame);
+  return frame;
+}
+
+Array frameOutput(const Frame &frame) {
+  const EdgePayload *e = frame.edge(kModelInputEdge);
+  if (!e)
+    throw std::invalid_argument("frame " + std::to_string(frame.seq) +
+                                " carries no model output");
+  return outputArray(decodePayload(*e));
+}
+
+} // namespace akida::actors

@@ -1,0 +1,123 @@
+//===- SequenceExecutor.h - Running one sequence of a mapped model -*- C++ -*-===//
+//
+// The work behind a sequence actor, without the actor: a hardware sequence
+// runs its program on a ProgrammableDevice (the simulator or a chip over
+// USB), a software sequence runs its layers on the reference kernels
+// (ref::runLayer; samples of a batch in parallel with TBB when no layer keeps
+// temporal state). Both read and write a map of layer activations, exactly as
+// the direct path (Model::forward on a mapped model) does, so the pipeline's
+// results are bit-identical to it.
+//
+// Several hardware sequences of a model share one device (DeviceSlot): each
+// programs it when another program is loaded (chain loading). A restart
+// (supervision) re-opens the device through the slot's factory; the next
+// frame programs it again.
+//
+//===----------------------------------------------------------------------===//
+#ifndef AKIDA_ACTORS_SEQUENCEEXECUTOR_H
+#define AKIDA_ACTORS_SEQUENCEEXECUTOR_H
+
+#include "actors/PipelinePlan.h"
+#include "device/ProgrammableDevice.h"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace akida::actors {
+
+/// Activations by layer (kModelInputEdge: the model input).
+using LayerActs = std::map<int, ref::Activations>;
+
+/// Opens (or re-opens) the device a model runs on.
+using DeviceFactory = std::function<std::shared_ptr<ProgrammableDevice>()>;
+
+/// One device shared by the hardware sequences of a model.
+class DeviceSlot {
+public:
+  explicit DeviceSlot(DeviceFactory factory);
+  /// Re-opens the device (after a failure); the next run programs it.
+  void reopen();
+  int64_t reopens() const { return reopens_; }
+
+private:
+  friend class DeviceSequence;
+  DeviceFactory factory_;
+  std::shared_ptr<ProgrammableDevice> device_;
+  std::mutex mutex_;
+  const void *loaded_ = nullptr; ///< the executor whose program is loaded
+  int64_t reopens_ = 0;
+};
+
+/// Device counters of one hardware sequence over every frame it ran.
+struct SequenceCounters {
+  int64_t frames = 0;
+  int64_t programs = 0;       ///< times it programmed the device
+  int64_t program_clk = 0;
+  int64_t inference_clk = 0;
+};
+
+class SequenceExecutor {
+public:
+  virtual ~SequenceExecutor() = default;
+  const StagePlan &plan() const { return plan_; }
+  /// Computes the sequence's layers from `acts` (which must hold what the
+  /// plan reads) and adds their outputs. Throws what the device or kernels
+  /// throw; std::invalid_argument naming a missing input.
+  virtual void run(LayerActs &acts) = 0;
+  /// Called by the supervisor before a retry.
+  virtual void restart() {}
+  const SequenceCounters &counters() const { return counters_; }
+
+protected:
+  explicit SequenceExecutor(StagePlan plan) : plan_(std::move(plan)) {}
+  StagePlan plan_;
+  SequenceCounters counters_;
+};
+
+/// A hardware sequence: its program on the slot's device.
+class DeviceSequence final : public SequenceExecutor {
+public:
+  DeviceSequence(std::shared_ptr<const ModelDesc> model, StagePlan plan,
+                 std::vector<uint8_t> program,
+                 std::shared_ptr<DeviceSlot> slot);
+  void run(LayerActs &acts) override;
+  void restart() override { slot_->reopen(); }
+
+private:
+  std::shared_ptr<const ModelDesc> model_;
+  std::vector<uint8_t> program_;
+  std::shared_ptr<DeviceSlot> slot_;
+};
+
+/// A software sequence: its layers on the reference kernels. Temporal
+/// layers keep their state across frames (as Model keeps states_).
+class CpuSequence final : public SequenceExecutor {
+public:
+  CpuSequence(std::shared_ptr<const ModelDesc> model, StagePlan plan);
+  void run(LayerActs &acts) override;
+
+private:
+  void runLayers(LayerActs &acts);
+  std::shared_ptr<const ModelDesc> model_;
+  std::map<int, ref::TemporalState> states_;
+  bool temporal_ = false;
+};
+
+/// One executor per stage of `plan`: DeviceSequence for hardware sequences
+/// (all on `slot`; it may be null when there are none), CpuSequence else.
+std::vector<std::shared_ptr<SequenceExecutor>>
+makeExecutors(std::shared_ptr<const ModelDesc> model, const PipelinePlan &plan,
+              const std::vector<Sequence> &sequences,
+              std::shared_ptr<DeviceSlot> slot);
+
+/// The activations a layer input comes from; throws std::invalid_argument
+/// naming the layer when the frame lacks it.
+const ref::Activations &inputOf(const LayerActs &acts, int layer,
+                                const ModelDesc &model,
+                                const std::string &stage);
+
+} // namespace akida::actors
+
+#endif // AKIDA_ACTORS_SEQUENCEEXECUTOR_H

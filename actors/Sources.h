@@ -1,0 +1,63 @@
+//===- Sources.h - Where the frames of a stream come from ---------*- C++ -*-===//
+//
+// A source hands out samples, one frame at a time, until it is exhausted:
+// a .npy file (each of its N samples a frame) or a directory of .npy files
+// (in name order), a generator called with the frame index, a user callback
+// standing for a live sensor, or an array in memory. The source actor asks
+// for the next frame only when it holds a credit (back-pressure), unless the
+// first stage drops the oldest frames, in which case it runs free.
+//
+//===----------------------------------------------------------------------===//
+#ifndef AKIDA_ACTORS_SOURCES_H
+#define AKIDA_ACTORS_SOURCES_H
+
+#include "compiler/fbz/ModelDesc.h"
+#include "runtime/reference/Reference.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace akida::actors {
+
+class FrameSource {
+public:
+  virtual ~FrameSource() = default;
+  /// The next frame (leading dimension: its samples), or nullopt at the
+  /// end. Throws with a one-line message on unreadable input.
+  virtual std::optional<Array> next() = 0;
+  /// What it reads, for messages ("inputs.npy", "generator").
+  virtual std::string describe() const = 0;
+};
+
+/// The samples of a .npy file of shape (N, rows, cols, channels), one per
+/// frame; or of every .npy file of a directory, in name order (each file
+/// (N, r, c, ch) or one sample (r, c, ch)). The file list is read now
+/// (std::invalid_argument for a missing path or an empty directory); the
+/// files as frames are asked for.
+std::unique_ptr<FrameSource> npySource(const std::string &path);
+
+/// `generate(index)` for index 0, 1, ... until it returns nullopt.
+std::unique_ptr<FrameSource>
+generatorSource(std::function<std::optional<Array>(uint64_t)> generate,
+                std::string name = "generator");
+
+/// A live sensor: `read()` blocks until the sensor has a frame, nullopt
+/// when it stops.
+std::unique_ptr<FrameSource>
+callbackSource(std::function<std::optional<Array>()> read,
+               std::string name = "sensor");
+
+/// `inputs` in frames of `samplesPerFrame` samples (0: all in one frame).
+std::unique_ptr<FrameSource> arraySource(Array inputs,
+                                         int64_t samplesPerFrame = 1);
+
+/// `frame` as model input activations of `type`, after checking its dtype
+/// and per-sample shape; `what` names the frame in the message.
+ref::Activations inputActivations(const Array &frame, const ActType &type,
+                                  const std::string &what);
+
+} // namespace akida::actors
+
+#endif // AKIDA_ACTORS_SOURCES_H

@@ -1,0 +1,113 @@
+// A mapped model through its actors gives Model::forward's outputs bit for
+// bit: single- and multi-sequence mappings (hardware and software
+// sequences, chain loading), unmapped models on the CPU actor, whole batches
+// as one frame and streams of single frames. Real threads (device actors
+// detached), as a user runs them.
+#include "tests/unit/actors/ActorTestUtil.h"
+
+#include "actors/ModelPipeline.h"
+#include "runtime/zoo/Zoo.h"
+
+#include <gtest/gtest.h>
+
+using namespace akida;
+using namespace akida::actors;
+using namespace akida::actortest;
+
+namespace {
+
+struct Case {
+  std::string model, device;
+  MapMode mode;
+  size_t minSequences;
+};
+
+void PrintTo(const Case &c, std::ostream *os) {
+  *os << c.model << " on " << c.device << " " << mapModeName(c.mode);
+}
+
+class MappedPipeline : public ::testing::TestWithParam<Case> {};
+
+TEST_P(MappedPipeline, BitIdenticalToForward) {
+  const Case &c = GetParam();
+  Model model = mappedZooModel(c.model, c.device, c.mode); // a copy
+  ASSERT_GE(model.mapping()->sequences.size(), c.minSequences);
+  const Array in = randomInputs(model, 3, 11);
+  const Array expected = model.forward(in);
+
+  ModelPipeline pipeline(model);
+  EXPECT_EQ(pipeline.forward(in), expected);
+  // Frame by frame (the device keeps the program between frames when the
+  // model has one hardware sequence, reloads it otherwise).
+  EXPECT_EQ(pipeline.forwardStream(in, 1), expected);
+  const std::vector<StageStats> &stats = pipeline.statistics();
+  ASSERT_EQ(stats.size(), model.mapping()->sequences.size());
+  for (const StageStats &s : stats) {
+    EXPECT_EQ(s.frames, 3) << s.name;
+    EXPECT_GT(s.events, 0) << s.name;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Zoo, MappedPipeline,
+    ::testing::Values(Case{"ds_cnn_kws", "AKD1000", MapMode::AllNps, 1},
+                      Case{"gxnor_mnist", "AKD1000", MapMode::Minimal, 2},
+                      Case{"akidanet_0.25_96_vww", "TwoNodesIP", MapMode::AllNps, 3},
+                      Case{"ds_cnn_kws_v2", "TwoNodesIPv2", MapMode::AllNps,
+                           2}));
+
+TEST(Pipeline, UnmappedModelRunsOnOneCpuActor) {
+  Model model = buildZooModel("ds_cnn_kws", 0);
+  const Array in = randomInputs(model, 4, 5);
+  ModelPipeline pipeline(model);
+  EXPECT_EQ(pipeline.forward(in), model.forward(in));
+  ASSERT_EQ(pipeline.statistics().size(), 1u);
+  EXPECT_EQ(pipeline.statistics()[0].name.rfind("SW/", 0), 0u);
+}
+
+TEST(Pipeline, PlanCarriesOnlyWhatLaterStagesRead) {
+  const Model &model = mappedZooModel("akidanet_0.25_96_vww", "TwoNodesIP");
+  const PipelinePlan plan =
+      planPipeline(model.desc(), model.mapping()->sequences);
+  ASSERT_GE(plan.stages.size(), 2u);
+  EXPECT_EQ(plan.stages.front().reads, std::vector<int>{kModelInputEdge});
+  for (size_t s = 0; s + 1 < plan.stages.size(); ++s)
+    for (int r : plan.stages[s + 1].reads) {
+      const std::vector<int> &c = plan.stages[s].carries;
+      EXPECT_NE(std::find(c.begin(), c.end(), r), c.end())
+          << plan.stages[s + 1].name << " reads " << r;
+    }
+  EXPECT_TRUE(plan.stages.back().last);
+  EXPECT_EQ(plan.stages.back().carries,
+            std::vector<int>{model.get_layer_count() - 1});
+}
+
+TEST(Pipeline, RefusesInputsOfAnotherShape) {
+  Model model = buildZooModel("ds_cnn_kws", 0);
+  ModelPipeline pipeline(model);
+  Array bad = Array::fromInts(DType::UInt8, {1, 4, 4, 1},
+                              std::vector<int64_t>(16, 1));
+  try {
+    pipeline.forward(bad);
+    FAIL();
+  } catch (const std::runtime_error &e) {
+    EXPECT_NE(std::string(e.what()).find("but the model takes (N,49,10,1)"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+} // namespace
+
+namespace {
+
+TEST(Pipeline, MixedMappingHasDeviceAndCpuActors) {
+  // gxnor_mnist Minimal on AKD1000: hardware layers, then a software tail.
+  const Model &model = mappedZooModel("gxnor_mnist", "AKD1000", MapMode::Minimal);
+  bool hw = false, sw = false;
+  for (const Sequence &s : model.mapping()->sequences)
+    (s.hardware ? hw : sw) = true;
+  EXPECT_TRUE(hw && sw);
+}
+
+} // namespace
