@@ -24,7 +24,7 @@ void fail(Self *self, const std::string &message) {
     return;
   st.failed = true;
   self->send(st.cfg.sink, fail_atom::value, message);
-  if (st.worker)
+  if (st.worker && st.cfg.ownsWorker)
     self->send_exit(st.worker, caf::exit_reason::kill);
   self->quit();
 }
@@ -42,7 +42,6 @@ void startWorker(Self *self) {
 void restart(Self *self, const std::string &why) {
   StageState &st = self->state;
   st.cfg.stats->failed();
-  StageState::InFlight &front = st.inflight.front();
   for (StageState::InFlight &f : st.inflight)
     if (!f.done) {
       if (++f.attempts > st.cfg.options.maxRetries) {
@@ -53,10 +52,10 @@ void restart(Self *self, const std::string &why) {
       }
       break; // the oldest unanswered frame is the one that counts
     }
-  (void)front;
   if (st.worker) {
     self->demonitor(st.worker);
-    self->send_exit(st.worker, caf::exit_reason::kill);
+    if (st.cfg.ownsWorker)
+      self->send_exit(st.worker, caf::exit_reason::kill);
   }
   ++st.generation;
   try {
@@ -84,7 +83,10 @@ void maybeFinish(Self *self) {
   self->send(st.cfg.downstream, eos_atom::value, st.eosTotal);
   if (st.worker) {
     self->demonitor(st.worker);
-    self->send_exit(st.worker, caf::exit_reason::user_shutdown);
+    if (st.cfg.ownsWorker)
+      self->send_exit(st.worker, caf::exit_reason::user_shutdown);
+    else
+      self->send(st.worker, eos_atom::value, st.eosTotal);
   }
   self->quit();
 }
@@ -157,11 +159,12 @@ caf::behavior stageActor(Self *self, StageConfig cfg) {
   StageState &st = self->state;
   st.cfg = std::move(cfg);
   st.workerBox = std::make_shared<caf::actor>();
-  // Whatever ends the stage ends its worker.
-  self->attach_functor([box = st.workerBox](const caf::error &) {
-    if (*box)
-      caf::anon_send_exit(*box, caf::exit_reason::kill);
-  });
+  // Whatever ends the stage ends the worker it owns.
+  if (st.cfg.ownsWorker)
+    self->attach_functor([box = st.workerBox](const caf::error &) {
+      if (*box)
+        caf::anon_send_exit(*box, caf::exit_reason::kill);
+    });
   try {
     startWorker(self);
   } catch (const std::exception &e) {
@@ -177,8 +180,6 @@ caf::behavior stageActor(Self *self, StageConfig cfg) {
     st.worker = nullptr;
     if (st.inflight.empty()) {
       // Nothing lost: a new worker for the next frame.
-      StageState::InFlight none;
-      (void)none;
       ++st.generation;
       st.cfg.stats->failed();
       try {

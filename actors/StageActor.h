@@ -58,6 +58,9 @@ struct StageConfig {
   StageOptions options;
   WorkerSpawner spawnWorker;
   std::function<void()> restart; ///< before a new worker (may be empty)
+  /// False for a worker the stage does not own (a remote server): it is
+  /// told eos at the end instead of being stopped, and never killed.
+  bool ownsWorker = true;
   caf::actor downstream;
   caf::actor sink; ///< told of drops and failures
   std::shared_ptr<StageStatsBox> stats;

@@ -95,6 +95,7 @@ StreamPipeline StreamBuilder::build(caf::actor_system &sys) {
     c.options = it->options;
     c.spawnWorker = it->spawnWorker;
     c.restart = it->restart;
+    c.ownsWorker = it->ownsWorker;
     c.downstream = next;
     c.sink = sink;
     c.stats = std::make_shared<StageStatsBox>(it->name);

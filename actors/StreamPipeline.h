@@ -36,6 +36,7 @@ struct StageSpec {
   StageOptions options;
   WorkerSpawner spawnWorker;
   std::function<void()> restart;
+  bool ownsWorker = true;
 };
 
 struct StreamResult {

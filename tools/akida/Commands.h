@@ -18,6 +18,8 @@ int mapCommand(const std::vector<std::string> &args);
 int devicesCommand(const std::vector<std::string> &args);
 int convertCommand(const std::vector<std::string> &args);
 int compareCommand(const std::vector<std::string> &args);
+int serveCommand(const std::vector<std::string> &args);
+int streamCommand(const std::vector<std::string> &args);
 
 /// The model named by `-m PATH`, or the embedded default model.
 Model loadModelOrDefault(const std::optional<std::string> &path);

@@ -41,6 +41,15 @@ const char *kUsage =
     "  compare -m MODEL.onnx [--target v1|v2] [-i INPUTS.npy] [-n N]\n"
     "      [--tolerance LSB]        ONNX Runtime against the conversion, layer\n"
     "                               by layer: the first layer that diverges\n"
+    "  stream [-m MODEL.fbz [--device NAME] | --remote HOST:PORT] [-i IN.npy|DIR]\n"
+    "      [-o OUT.npy] [--policy block|drop-oldest] [--capacity N] [--retries N]\n"
+    "                               stream frames through the model's actors\n"
+    "                               (or a model server) and print per-stage\n"
+    "                               statistics\n"
+    "  serve [-m MODEL.fbz] [--device NAME] [--port N] [--bind ADDR]\n"
+    "      [--port-file PATH] [--sessions N]\n"
+    "                               serve a model to akida stream --remote\n"
+    "                               (127.0.0.1 unless --bind)\n"
     "  zoo list                     list the zoo models\n"
     "  zoo NAME [--seed N] -o FILE.fbz\n"
     "                               build a zoo model and save it\n";
@@ -77,8 +86,12 @@ int main(int argc, char **argv) {
       return akida::cli::convertCommand(args);
     if (command == "compare")
       return akida::cli::compareCommand(args);
+    if (command == "serve")
+      return akida::cli::serveCommand(args);
+    if (command == "stream")
+      return akida::cli::streamCommand(args);
     std::cerr << "akida: unknown command '" << command
-              << "'; commands: version, devices, summary, run, map, convert, compare, zoo (akida --help)\n";
+              << "'; commands: version, devices, summary, run, map, convert, compare, zoo, serve, stream (akida --help)\n";
     return 2;
   } catch (const akida::cli::UsageError &e) {
     std::cerr << "akida " << command << ": " << e.what() << "\n";
