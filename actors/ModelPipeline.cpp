@@ -12,6 +12,12 @@ ModelPipeline::ModelPipeline(const Model &model, DeviceFactory device,
       options_(options),
       config_(std::make_unique<caf::actor_system_config>()) {
   addMessageTypes(*config_);
+  // The stage, source and sink actors do little; the device and CPU actors
+  // run on their own threads. One scheduler thread that sleeps instead of
+  // spinning leaves the cores to them (CAF's default polls aggressively).
+  config_->set("scheduler.max-threads", size_t{1});
+  config_->set("work-stealing.aggressive-poll-attempts", size_t{0});
+  config_->set("work-stealing.moderate-poll-attempts", size_t{0});
   system_ = std::make_unique<caf::actor_system>(*config_);
 }
 

@@ -10,6 +10,10 @@ std::unique_ptr<caf::actor_system_config> remoteConfig() {
   auto cfg = std::make_unique<caf::actor_system_config>();
   cfg->load<caf::io::middleman>();
   addMessageTypes(*cfg);
+  // As ModelPipeline: sequence actors have their own threads.
+  cfg->set("scheduler.max-threads", size_t{2});
+  cfg->set("work-stealing.aggressive-poll-attempts", size_t{0});
+  cfg->set("work-stealing.moderate-poll-attempts", size_t{0});
   return cfg;
 }
 
