@@ -6,7 +6,8 @@
 // the GEMM rows: for each tap, each row points at its input pixel's channels
 // (or at a row of the padding value). Inputs whose channel count is not a
 // multiple of 4 (RGB or one-channel input convolutions) are gathered into
-// im2col rows instead. Signed 8-bit inputs are read as value + 128, and the
+// im2col rows instead, from a copy of the input surrounded by its padding
+// (so that every window is a few contiguous runs of bytes). Signed 8-bit inputs are read as value + 128, and the
 // epilogue subtracts 128 times each channel's weight sum. Max pooling runs on
 // the outputs of the fused requantization; global average pooling sums the
 // pooling terms per channel.
@@ -45,10 +46,12 @@ private:
   bool im2col_ = false, offset_ = false;
   int64_t kLen_ = 0, kPad_ = 0;
   std::vector<uint8_t> padRow_;
+  std::vector<int64_t> tapOffset_; ///< input offset of each tap in a window
   int mrMax_ = 1;
   size_t scratch_ = 0, temp_ = 0;
   int64_t accOff_ = 0, colOff_ = 0; // within scratch
   int64_t copyOff_ = 0, convOff_ = 0, sumsOff_ = 0; // within temp
+  int64_t padH_ = 0, padW_ = 0; // the padded input plane (im2col)
   std::string name_;
 };
 
@@ -113,6 +116,9 @@ ConvOp::ConvOp(const OpContext &ctx) : k_(ctx.kernels) {
     unsupported(layer, "max pooling after a non-monotone activation");
 
   padRow_.assign(roundUp(c, 64), static_cast<uint8_t>(padValue));
+  for (int64_t i = 0; i < s_.kh; ++i)
+    for (int64_t j = 0; j < s_.kw; ++j)
+      tapOffset_.push_back((i * s_.w + j) * c);
   kLen_ = taps * c;
   kPad_ = roundUp(kLen_, 4);
   for (int nv = 1; nv <= k_.maxPanels; ++nv)
@@ -120,10 +126,14 @@ ConvOp::ConvOp(const OpContext &ctx) : k_(ctx.kernels) {
   const int64_t ptrBytes = roundUp(int64_t(taps) * mrMax_ * 8, 64);
   accOff_ = ptrBytes;
   colOff_ = accOff_ + roundUp(int64_t(mrMax_) * k_.maxPanels * 16 * 4, 64);
-  scratch_ = colOff_ + (im2col_ ? mrMax_ * roundUp(kPad_, 64) : 0);
+  scratch_ = colOff_ + (im2col_ ? mrMax_ * roundUp(kPad_, 64) + 64 : 0);
   const int64_t esize = elemSize(outKind_);
   copyOff_ = 0;
-  convOff_ = offset_ ? roundUp(s_.h * s_.w * c, 64) : 0;
+  padH_ = std::max(s_.h + s_.pt, (s_.oh - 1) * s_.sh + s_.kh);
+  padW_ = std::max(s_.w + s_.pl, (s_.ow - 1) * s_.sw + s_.kw);
+  convOff_ = im2col_ ? roundUp(padH_ * padW_ * c + 64, 64)
+             : offset_ ? roundUp(s_.h * s_.w * c, 64)
+                       : 0;
   sumsOff_ = convOff_ +
              (s_.pool == PoolType::Max ? roundUp(s_.pixels() * f * esize, 64)
                                        : 0);
@@ -150,28 +160,52 @@ void ConvOp::tiles(const Frame &frame, const uint8_t *x, int b, int64_t p0,
   const int64_t rowStride = s_.f * elemSize(outKind_);
   const int64_t c = s_.c;
   const int64_t colStride = roundUp(kPad_, 64);
+  const int taps = s_.taps();
+  const int64_t segment = s_.kw * c; // one kernel row of a window
+  int64_t oy = p0 / s_.ow, ox = p0 % s_.ow;
   for (int64_t p = p0; p < p1; p += mr) {
     const int m = static_cast<int>(std::min<int64_t>(mr, p1 - p));
     for (int r = 0; r < m; ++r) {
-      const int64_t oy = (p + r) / s_.ow, ox = (p + r) % s_.ow;
-      uint8_t *row = col + r * colStride;
-      for (int64_t i = 0; i < s_.kh; ++i) {
-        const int64_t iy = oy * s_.sh - s_.pt + i;
-        for (int64_t j = 0; j < s_.kw; ++j) {
-          const int64_t ix = ox * s_.sw - s_.pl + j;
-          const bool inside = iy >= 0 && iy < s_.h && ix >= 0 && ix < s_.w;
-          const uint8_t *src = inside ? x + (iy * s_.w + ix) * c
-                                      : padRow_.data();
-          const int64_t tap = i * s_.kw + j;
-          if (im2col_)
-            std::memcpy(row + tap * c, src, c);
+      if (im2col_) {
+        // x is the padded plane: every window is inside it, and it has 64
+        // bytes of slack, so short runs are copied 16 bytes at a time (the
+        // excess is overwritten by the next run or lies past kLen).
+        uint8_t *row = col + r * colStride;
+        const uint8_t *base = x + (oy * s_.sh * padW_ + ox * s_.sw) * c;
+        for (int64_t i = 0; i < s_.kh; ++i) {
+          const uint8_t *src = base + i * padW_ * c;
+          if (segment <= 16)
+            std::memcpy(row + i * segment, src, 16);
           else
-            ptrs[tap * m + r] = src;
+            std::memcpy(row + i * segment, src, segment);
+        }
+        for (int64_t k = kLen_; k < kPad_; ++k) // at most 3 bytes
+          row[k] = 0;
+        ptrs[r] = row;
+      } else {
+        const int64_t iy0 = oy * s_.sh - s_.pt, ix0 = ox * s_.sw - s_.pl;
+        if (iy0 >= 0 && iy0 + s_.kh <= s_.h && ix0 >= 0 &&
+            ix0 + s_.kw <= s_.w) {
+          // The whole window is inside: taps are fixed offsets.
+          const uint8_t *base = x + (iy0 * s_.w + ix0) * c;
+          for (int t = 0; t < taps; ++t)
+            ptrs[t * m + r] = base + tapOffset_[t];
+        } else {
+          for (int64_t i = 0; i < s_.kh; ++i) {
+            const int64_t iy = iy0 + i;
+            for (int64_t j = 0; j < s_.kw; ++j) {
+              const int64_t ix = ix0 + j;
+              const bool inside =
+                  iy >= 0 && iy < s_.h && ix >= 0 && ix < s_.w;
+              ptrs[(i * s_.kw + j) * m + r] =
+                  inside ? x + (iy * s_.w + ix) * c : padRow_.data();
+            }
+          }
         }
       }
-      if (im2col_) {
-        std::memset(row + kLen_, 0, kPad_ - kLen_);
-        ptrs[r] = row;
+      if (++ox == s_.ow) {
+        ox = 0;
+        ++oy;
       }
     }
     runTile(k_, w_, b, ptrs, m, acc, *epi_, dst + p * rowStride, rowStride,
@@ -182,9 +216,31 @@ void ConvOp::tiles(const Frame &frame, const uint8_t *x, int b, int64_t p0,
 void ConvOp::run(const Frame &frame) const {
   const uint8_t *x = in(frame);
   uint8_t *tmp = temp(frame);
-  if (offset_) {
+  const int64_t c = s_.c;
+  if (im2col_) {
+    // The input inside its padding (as value + 128 when signed).
+    uint8_t *padded = tmp + copyOff_;
+    const uint8_t pad = padRow_[0];
+    const int64_t rowBytes = padW_ * c;
+    const int64_t left = s_.pl * c, inner = s_.w * c;
+    std::memset(padded, pad, s_.pt * rowBytes);
+    for (int64_t y = 0; y < s_.h; ++y) {
+      uint8_t *row = padded + (s_.pt + y) * rowBytes;
+      std::memset(row, pad, left);
+      const uint8_t *src = x + y * inner;
+      if (offset_)
+        for (int64_t i = 0; i < inner; ++i)
+          row[left + i] = src[i] ^ 0x80;
+      else
+        std::memcpy(row + left, src, inner);
+      std::memset(row + left + inner, pad, rowBytes - left - inner);
+    }
+    std::memset(padded + (s_.pt + s_.h) * rowBytes, pad,
+                (padH_ - s_.pt - s_.h) * rowBytes);
+    x = padded;
+  } else if (offset_) {
     uint8_t *copy = tmp + copyOff_;
-    const int64_t n = s_.h * s_.w * s_.c;
+    const int64_t n = s_.h * s_.w * c;
     for (int64_t i = 0; i < n; ++i)
       copy[i] = x[i] ^ 0x80;
     x = copy;

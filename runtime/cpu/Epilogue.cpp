@@ -42,10 +42,22 @@ void Epilogue::write(const int32_t *acc, int accStride, int rows, int64_t ch0,
 void Epilogue::accumulate(const int32_t *acc, int accStride, int rows,
                           int64_t ch0, int nch, int64_t *sums) const {
   const int32_t *bias = accBias_.empty() ? nullptr : accBias_.data() + ch0;
+  int64_t *sum = sums + ch0;
+  if (stage_.poolTermIsIdentity()) {
+    for (int r = 0; r < rows; ++r) {
+      const int32_t *a = acc + r * accStride;
+      for (int j = 0; j < nch; ++j)
+        sum[j] += a[j];
+    }
+    if (bias)
+      for (int j = 0; j < nch; ++j)
+        sum[j] += int64_t(rows) * bias[j];
+    return;
+  }
   for (int r = 0; r < rows; ++r)
     for (int j = 0; j < nch; ++j) {
       int64_t v = int64_t(acc[r * accStride + j]) + (bias ? bias[j] : 0);
-      sums[ch0 + j] += stage_.poolTerm(v, ch0 + j);
+      sum[j] += stage_.poolTerm(v, ch0 + j);
     }
 }
 

@@ -28,6 +28,30 @@ public:
   /// (bytes), channel ch at element ch of that row.
   void write(const int32_t *acc, int accStride, int rows, int64_t ch0,
              int nch, uint8_t *out, int64_t rowStride) const;
+  /// The fused requantization of rows x [ch0, ch0 + nch) into out (as
+  /// write()), when the stage has a fast form; false otherwise.
+  bool requantTile(int rows, int64_t ch0, int nch, uint8_t *out,
+                   int64_t rowStride, RequantTile &t) const {
+    if (!fast_)
+      return false;
+    t.acc = nullptr;
+    t.accStride = 0;
+    t.rows = rows;
+    t.channels = nch;
+    t.accBias = accBias_.empty() ? nullptr : accBias_.data() + ch0;
+    t.stage = fast_;
+    t.ch0 = static_cast<int>(ch0);
+    t.out = out + ch0;
+    t.outStride = rowStride;
+    return true;
+  }
+  /// Adds the signed-input correction of `rows` raw sums to sums[ch] (the
+  /// pooling term of Akida 1.0 stages is the raw sum).
+  void addBias(int rows, int64_t ch0, int nch, int64_t *sums) const {
+    if (!accBias_.empty())
+      for (int j = 0; j < nch; ++j)
+        sums[ch0 + j] += int64_t(rows) * accBias_[ch0 + j];
+  }
   /// Adds rows x [ch0, ch0 + nch) pooling terms into sums[ch].
   void accumulate(const int32_t *acc, int accStride, int rows, int64_t ch0,
                   int nch, int64_t *sums) const;

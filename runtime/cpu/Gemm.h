@@ -28,10 +28,24 @@ inline void runTile(const KernelTable &k, const PackedWeights &w, int b,
   t.accStride = t.nv * 16;
   t.events = events;
   t.eventCount = eventCount;
-  k.gemm(t, w.kind);
   const int64_t ch0 = w.firstChannel(b);
   const int nch =
       static_cast<int>(std::min<int64_t>(t.nv * 16, w.channels - ch0));
+  if (sums && epi.stage().poolTermIsIdentity()) {
+    // Raw sums pooled: the kernel adds its column sums.
+    t.sums = sums + ch0;
+    t.sumChannels = nch;
+    k.gemm(t, w.kind);
+    epi.addBias(mr, ch0, nch, sums);
+    return;
+  }
+  RequantTile rq;
+  if (!sums && epi.requantTile(mr, ch0, nch, out, rowStride, rq)) {
+    t.requant = &rq;
+    k.gemm(t, w.kind);
+    return;
+  }
+  k.gemm(t, w.kind);
   if (sums)
     epi.accumulate(acc, t.accStride, mr, ch0, nch, sums);
   else

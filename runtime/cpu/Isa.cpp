@@ -70,10 +70,15 @@ Isa activeIsa() {
   int f = forced.load(std::memory_order_relaxed);
   if (f >= 0)
     return static_cast<Isa>(f);
-  if (const char *env = std::getenv("AKIDA_CPU_ISA"); env && *env) {
+  // The environment is read once (getenv costs a scan per call).
+  static const std::string env = [] {
+    const char *v = std::getenv("AKIDA_CPU_ISA");
+    return std::string(v ? v : "");
+  }();
+  if (!env.empty()) {
     Isa isa = parseIsa(env);
     if (!isaSupported(isa))
-      throw std::invalid_argument(std::string("AKIDA_CPU_ISA is '") + env +
+      throw std::invalid_argument("AKIDA_CPU_ISA is '" + env +
                                   "' but this processor does not support it");
     return isa;
   }

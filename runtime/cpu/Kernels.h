@@ -29,6 +29,8 @@ enum class DotKind : uint8_t {
   S16S16,   ///< int16 inputs times int16 weights
 };
 
+struct RequantTile;
+
 /// One micro-tile of an implicit GEMM: `mr` output rows times one block of
 /// `nv` panels. Row r reads, for tap t, the 4-byte groups at rows[t*mr + r].
 struct GemmTile {
@@ -43,6 +45,15 @@ struct GemmTile {
   /// event path of a one-row product, which skips all-zero input groups.
   const int32_t *events = nullptr;
   int eventCount = 0;
+  /// When set, the sums are requantized into its outputs (rows and
+  /// channels of this tile; acc, accStride and rows ignored) instead of
+  /// being stored in acc: fused in registers where the kernel can.
+  const RequantTile *requant = nullptr;
+  /// When set, the column sums of the tile (its first sumChannels
+  /// channels) are added to sums[0 ..] instead (global average pooling of
+  /// raw sums); acc is then ignored.
+  int64_t *sums = nullptr;
+  int sumChannels = 0;
 };
 
 /// Requantization of a tile of sums by a FastStage (OutputStage.h).
@@ -68,6 +79,10 @@ struct DepthwiseRow {
   uint8_t padValue = 0;             ///< what positions outside the input read
   bool narrow = false;              ///< every sum fits int16
   int32_t *acc = nullptr;           ///< ow x cPad sums
+  /// When set (narrow sums only): the sums go here instead, as int16, pixel
+  /// ox at out16 + ox * out16Stride, channels c .. out16Stride - 1 zero.
+  int16_t *out16 = nullptr;
+  int64_t out16Stride = 0;
 };
 
 struct KernelTable {

@@ -106,7 +106,40 @@ constexpr std::array<GemmFn, kRows + 1> kWide =
 constexpr std::array<GemmFn, kRows + 1> kS16 =
     rowTable<DotKind::S16S16>(std::make_integer_sequence<int, kRows>());
 
+AKIDA_AVX2 void requant(const RequantTile &t);
+
+void gemmSums(const GemmTile &t, DotKind kind);
+
 void gemm(const GemmTile &t, DotKind kind) {
+  if (t.sums) { // column sums of a local tile
+    int32_t acc[16 * 64];
+    GemmTile local = t;
+    local.sums = nullptr;
+    local.requant = nullptr;
+    local.acc = acc;
+    local.accStride = t.nv * 16;
+    gemmSums(local, kind);
+    for (int r = 0; r < t.mr; ++r)
+      for (int j = 0; j < t.sumChannels; ++j)
+        t.sums[j] += acc[r * local.accStride + j];
+    return;
+  }
+  if (!t.requant)
+    return gemmSums(t, kind);
+  // Unfused: sums into a local tile, then the requantization loop.
+  alignas(64) int32_t acc[kRows * 16];
+  GemmTile sums = t;
+  sums.requant = nullptr;
+  sums.acc = acc;
+  sums.accStride = 16;
+  gemmSums(sums, kind);
+  RequantTile r = *t.requant;
+  r.acc = acc;
+  r.accStride = 16;
+  requant(r);
+}
+
+void gemmSums(const GemmTile &t, DotKind kind) {
   switch (kind) {
   case DotKind::U8S8:
     return kNarrow[t.mr](t);
@@ -169,7 +202,7 @@ AKIDA_AVX2 void depthwiseRow(const DepthwiseRow &d) {
   const int64_t step = d.narrow ? 16 : 8;
   const int64_t full = d.c / step * step;
   for (int64_t ox = 0; ox < d.ow; ++ox) {
-    int32_t *acc = d.acc + ox * d.cPad;
+    int32_t *acc = d.out16 ? d.acc : d.acc + ox * d.cPad;
     for (int64_t c0 = 0; c0 < full; c0 += step) {
       __m256i a = _mm256_setzero_si256();
       for (int i = 0; i < d.kh; ++i) {
@@ -225,6 +258,11 @@ AKIDA_AVX2 void depthwiseRow(const DepthwiseRow &d) {
         }
       }
       acc[c] = sum;
+    }
+    if (d.out16) {
+      int16_t *o = d.out16 + ox * d.out16Stride;
+      for (int64_t c = 0; c < d.out16Stride; ++c)
+        o[c] = static_cast<int16_t>(c < d.c ? acc[c] : 0);
     }
   }
 }

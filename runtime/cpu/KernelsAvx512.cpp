@@ -13,6 +13,7 @@
 
 #include <immintrin.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <utility>
@@ -32,6 +33,63 @@ AKIDA_AVX512 inline __m512i broadcast4(const uint8_t *p) {
   int32_t v;
   std::memcpy(&v, p, 4);
   return _mm512_set1_epi32(v);
+}
+
+/// The fixed-point stage of 16 channels (OutputStage.h), in registers.
+struct Stage16 {
+  __m512i lo, hi, mul, add, sh, top, off, bias;
+  __m512i mulA, mulB, addA, addB, shA, shB; // the wide form
+  bool wide;
+};
+
+AKIDA_AVX512 inline Stage16 loadStage(const FastStage &s, int ch,
+                                      const int32_t *bias, __mmask16 m) {
+  Stage16 p;
+  p.wide = s.wide;
+  p.lo = _mm512_loadu_si512(s.lo.data() + ch);
+  p.hi = _mm512_loadu_si512(s.hi.data() + ch);
+  p.top = _mm512_loadu_si512(s.top.data() + ch);
+  p.off = _mm512_loadu_si512(s.offset.data() + ch);
+  p.bias = bias ? _mm512_maskz_loadu_epi32(m, bias) : _mm512_setzero_si512();
+  if (p.wide) {
+    p.mulA = _mm512_loadu_si512(s.mul64.data() + ch);
+    p.mulB = _mm512_loadu_si512(s.mul64.data() + ch + 8);
+    p.addA = _mm512_loadu_si512(s.add64.data() + ch);
+    p.addB = _mm512_loadu_si512(s.add64.data() + ch + 8);
+    p.shA = _mm512_loadu_si512(s.shift64.data() + ch);
+    p.shB = _mm512_loadu_si512(s.shift64.data() + ch + 8);
+  } else {
+    p.mul = _mm512_loadu_si512(s.mul.data() + ch);
+    p.add = _mm512_loadu_si512(s.add.data() + ch);
+    p.sh = _mm512_loadu_si512(s.shift.data() + ch);
+  }
+  return p;
+}
+
+/// The outputs of 16 sums (int32 lanes holding 8-bit values).
+AKIDA_AVX512 inline __m512i applyStage(const Stage16 &p, __m512i v) {
+  v = _mm512_add_epi32(v, p.bias);
+  v = _mm512_min_epi32(_mm512_max_epi32(v, p.lo), p.hi);
+  v = _mm512_sub_epi32(v, p.lo);
+  if (p.wide) {
+    __m512i a = _mm512_cvtepu32_epi64(_mm512_castsi512_si256(v));
+    __m512i b = _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(v, 1));
+    a = _mm512_srlv_epi64(_mm512_add_epi64(_mm512_mul_epu32(a, p.mulA), p.addA),
+                          p.shA);
+    b = _mm512_srlv_epi64(_mm512_add_epi64(_mm512_mul_epu32(b, p.mulB), p.addB),
+                          p.shB);
+    v = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(a)),
+                           _mm512_cvtepi64_epi32(b), 1);
+  } else {
+    v = _mm512_mullo_epi32(v, p.mul);
+    v = _mm512_srav_epi32(_mm512_add_epi32(v, p.add), p.sh);
+  }
+  return _mm512_add_epi32(_mm512_min_epi32(v, p.top), p.off);
+}
+
+inline __mmask16 mask16(int n) {
+  return n >= 16 ? __mmask16(0xFFFF)
+                 : (n <= 0 ? __mmask16(0) : __mmask16((1u << n) - 1));
 }
 
 template <int MR, int NV, bool S16>
@@ -79,11 +137,54 @@ AKIDA_AVX512 void gemmTile(const GemmTile &t) {
       }
     }
   }
+  if (const RequantTile *q = t.requant) { // fused requantization
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) {
+      const int n = q->channels - v * 16;
+      if (n <= 0)
+        break;
+      const __mmask16 m = mask16(n);
+      const Stage16 p = loadStage(*q->stage, q->ch0 + v * 16,
+                                  q->accBias ? q->accBias + v * 16 : nullptr, m);
+#pragma GCC unroll 16
+      for (int r = 0; r < MR; ++r)
+        _mm512_mask_cvtepi32_storeu_epi8(q->out + r * q->outStride + v * 16, m,
+                                         applyStage(p, acc[r][v]));
+    }
+    return;
+  }
+  if (t.sums) { // global pooling: add the column sums of the tile
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) {
+      const int n = t.sumChannels - v * 16;
+      if (n <= 0)
+        break;
+      __m512i lo = _mm512_setzero_si512(), hi = _mm512_setzero_si512();
+#pragma GCC unroll 16
+      for (int r = 0; r < MR; ++r) {
+        lo = _mm512_add_epi64(lo, _mm512_cvtepi32_epi64(
+                                      _mm512_castsi512_si256(acc[r][v])));
+        hi = _mm512_add_epi64(hi, _mm512_cvtepi32_epi64(
+                                      _mm512_extracti64x4_epi64(acc[r][v], 1)));
+      }
+      const __mmask16 m = mask16(n);
+      const __mmask8 ml = static_cast<__mmask8>(m), mh = static_cast<__mmask8>(m >> 8);
+      int64_t *sum = t.sums + v * 16;
+      _mm512_mask_storeu_epi64(
+          sum, ml, _mm512_add_epi64(_mm512_maskz_loadu_epi64(ml, sum), lo));
+      _mm512_mask_storeu_epi64(
+          sum + 8, mh,
+          _mm512_add_epi64(_mm512_maskz_loadu_epi64(mh, sum + 8), hi));
+    }
+    return;
+  }
+  int32_t *out = t.acc;
+  const int stride = t.accStride;
 #pragma GCC unroll 16
   for (int r = 0; r < MR; ++r)
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v)
-      _mm512_storeu_si512(t.acc + r * t.accStride + v * 16, acc[r][v]);
+      _mm512_storeu_si512(out + r * stride + v * 16, acc[r][v]);
 }
 
 using GemmFn = void (*)(const GemmTile &);
@@ -112,52 +213,14 @@ void gemm(const GemmTile &t, DotKind kind) {
 }
 
 AKIDA_AVX512 void requant(const RequantTile &t) {
-  const FastStage &s = *t.stage;
   for (int j = 0; j < t.channels; j += 16) {
-    const int n = t.channels - j < 16 ? t.channels - j : 16;
-    const __mmask16 m = static_cast<__mmask16>((1u << n) - 1);
-    const int ch = t.ch0 + j;
-    const __m512i lo = _mm512_loadu_si512(s.lo.data() + ch);
-    const __m512i hi = _mm512_loadu_si512(s.hi.data() + ch);
-    const __m512i mul = _mm512_loadu_si512(s.mul.data() + ch);
-    const __m512i add = _mm512_loadu_si512(s.add.data() + ch);
-    const __m512i sh = _mm512_loadu_si512(s.shift.data() + ch);
-    const __m512i top = _mm512_loadu_si512(s.top.data() + ch);
-    const __m512i off = _mm512_loadu_si512(s.offset.data() + ch);
-    // The wide form: 64-bit lanes for channels ch..ch+7 and ch+8..ch+15.
-    const __m512i mulA = _mm512_loadu_si512(s.mul64.data() + ch);
-    const __m512i mulB = _mm512_loadu_si512(s.mul64.data() + ch + 8);
-    const __m512i addA = _mm512_loadu_si512(s.add64.data() + ch);
-    const __m512i addB = _mm512_loadu_si512(s.add64.data() + ch + 8);
-    const __m512i shA = _mm512_loadu_si512(s.shift64.data() + ch);
-    const __m512i shB = _mm512_loadu_si512(s.shift64.data() + ch + 8);
-    const __m512i bias = t.accBias ? _mm512_maskz_loadu_epi32(m, t.accBias + j)
-                                   : _mm512_setzero_si512();
-    for (int r = 0; r < t.rows; ++r) {
-      __m512i v = _mm512_maskz_loadu_epi32(m, t.acc + r * t.accStride + j);
-      v = _mm512_add_epi32(v, bias);
-      v = _mm512_min_epi32(_mm512_max_epi32(v, lo), hi);
-      v = _mm512_sub_epi32(v, lo);
-      if (s.wide) {
-        __m512i a = _mm512_cvtepu32_epi64(_mm512_castsi512_si256(v));
-        __m512i b = _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(v, 1));
-        a = _mm512_srlv_epi64(_mm512_add_epi64(_mm512_mul_epu32(a, mulA), addA),
-                              shA);
-        b = _mm512_srlv_epi64(_mm512_add_epi64(_mm512_mul_epu32(b, mulB), addB),
-                              shB);
-        a = _mm512_min_epi64(a, _mm512_cvtepi32_epi64(_mm512_castsi512_si256(top)));
-        b = _mm512_min_epi64(
-            b, _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(top, 1)));
-        v = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(a)),
-                               _mm512_cvtepi64_epi32(b), 1);
-      } else {
-        v = _mm512_mullo_epi32(v, mul);
-        v = _mm512_srav_epi32(_mm512_add_epi32(v, add), sh);
-        v = _mm512_min_epi32(v, top);
-      }
-      v = _mm512_add_epi32(v, off);
-      _mm512_mask_cvtepi32_storeu_epi8(t.out + r * t.outStride + j, m, v);
-    }
+    const __mmask16 m = mask16(t.channels - j);
+    const Stage16 p =
+        loadStage(*t.stage, t.ch0 + j, t.accBias ? t.accBias + j : nullptr, m);
+    for (int r = 0; r < t.rows; ++r)
+      _mm512_mask_cvtepi32_storeu_epi8(
+          t.out + r * t.outStride + j, m,
+          applyStage(p, _mm512_maskz_loadu_epi32(m, t.acc + r * t.accStride + j)));
   }
 }
 
@@ -186,38 +249,148 @@ inline int pixelTaps(const DepthwiseRow &d, int64_t ox, Tap *taps) {
   return n;
 }
 
+/// Sums of one pixel for channels [c0, c0 + 32) in int16 lanes, taps at
+/// src[t] + c0 (null: the padding value).
+AKIDA_AVX512 inline __m512i dwNarrow(const Tap *taps, int n, int64_t c0,
+                                     __mmask32 m, __m512i pad16) {
+  __m512i a = _mm512_setzero_si512();
+  for (int k = 0; k < n; ++k) {
+    const __m512i x =
+        taps[k].src
+            ? _mm512_cvtepu8_epi16(_mm256_maskz_loadu_epi8(m, taps[k].src + c0))
+            : pad16;
+    a = _mm512_add_epi16(a, _mm512_mullo_epi16(x, _mm512_loadu_si512(taps[k].w + c0)));
+  }
+  return a;
+}
+
+/// Stores 32 int16 sums of pixel ox, channels [c0, c0 + 32).
+AKIDA_AVX512 inline void storeNarrow(const DepthwiseRow &d, int64_t ox,
+                                     int64_t c0, __m512i a) {
+  if (d.out16) {
+    const int64_t room = d.out16Stride - c0;
+    if (room > 0)
+      _mm512_mask_storeu_epi16(
+          d.out16 + ox * d.out16Stride + c0,
+          room >= 32 ? ~__mmask32(0) : (__mmask32(1) << room) - 1, a);
+    return;
+  }
+  int32_t *acc = d.acc + ox * d.cPad;
+  _mm512_storeu_si512(acc + c0, _mm512_cvtepi16_epi32(_mm512_castsi512_si256(a)));
+  _mm512_storeu_si512(acc + c0 + 16,
+                      _mm512_cvtepi16_epi32(_mm512_extracti64x4_epi64(a, 1)));
+}
+
+inline __mmask32 mask32(int64_t left) {
+  return left >= 32 ? ~__mmask32(0)
+                    : (left <= 0 ? 0 : (__mmask32(1) << left) - 1);
+}
+
+/// A row of a KH x KW window in int16 lanes: NC blocks of 32 channels at
+/// a time keep their tap weights in registers while they walk the pixels.
+/// Pixels whose window lies inside the input read fixed offsets; the others
+/// skip (or read the padding value for) the taps outside.
+template <int KH, int KW, int NC, bool FULL>
+AKIDA_AVX512 void dwRowNarrow(const DepthwiseRow &d) {
+  constexpr int T = KH * KW;
+  const int64_t iy0 = d.oy * d.sh - d.pt;
+  unsigned rowOk = 0; // bit i: kernel row i is inside
+  for (int i = 0; i < KH; ++i)
+    if (iy0 + i >= 0 && iy0 + i < d.h)
+      rowOk |= 1u << i;
+  const bool allRows = rowOk == (1u << KH) - 1;
+  int64_t off[T];
+  for (int i = 0; i < KH; ++i)
+    for (int j = 0; j < KW; ++j)
+      off[i * KW + j] = ((iy0 + i) * d.w + j) * d.c;
+  const __m512i pad = _mm512_set1_epi16(d.padValue);
+  for (int64_t c0 = 0; c0 < d.cPad; c0 += 32 * NC) {
+    __mmask32 m[NC];
+    __m512i w[NC][T];
+#pragma GCC unroll 2
+    for (int q = 0; q < NC; ++q) {
+      m[q] = mask32(d.c - c0 - 32 * q);
+#pragma GCC unroll 25
+      for (int t = 0; t < T; ++t)
+        w[q][t] = _mm512_loadu_si512(d.weights + t * d.cPad + c0 + 32 * q);
+    }
+    for (int64_t ox = 0; ox < d.ow; ++ox) {
+      const int64_t ix0 = ox * d.sw - d.pl;
+      __m512i a[NC];
+#pragma GCC unroll 2
+      for (int q = 0; q < NC; ++q)
+        a[q] = _mm512_setzero_si512();
+      if (allRows && ix0 >= 0 && ix0 + KW <= d.w) {
+        const uint8_t *base = d.x + ix0 * d.c + c0;
+#pragma GCC unroll 25
+        for (int t = 0; t < T; ++t)
+#pragma GCC unroll 2
+          for (int q = 0; q < NC; ++q)
+            a[q] = _mm512_add_epi16(
+                a[q],
+                _mm512_mullo_epi16(
+                    _mm512_cvtepu8_epi16(
+                        FULL ? _mm256_loadu_si256(reinterpret_cast<const __m256i *>(
+                                   base + off[t] + 32 * q))
+                             : _mm256_maskz_loadu_epi8(m[q],
+                                                       base + off[t] + 32 * q)),
+                    w[q][t]));
+      } else {
+#pragma GCC unroll 5
+        for (int i = 0; i < KH; ++i) {
+          const bool rowIn = (rowOk >> i) & 1;
+#pragma GCC unroll 5
+          for (int j = 0; j < KW; ++j) {
+            const int64_t ix = ix0 + j;
+            const bool in = rowIn && ix >= 0 && ix < d.w;
+            if (!in && !d.padValue)
+              continue;
+#pragma GCC unroll 2
+            for (int q = 0; q < NC; ++q) {
+              const __m512i x =
+                  in ? _mm512_cvtepu8_epi16(_mm256_maskz_loadu_epi8(
+                           m[q], d.x + ix * d.c + off[i * KW] + c0 + 32 * q))
+                     : pad;
+              a[q] = _mm512_add_epi16(a[q],
+                                      _mm512_mullo_epi16(x, w[q][i * KW + j]));
+            }
+          }
+        }
+      }
+#pragma GCC unroll 2
+      for (int q = 0; q < NC; ++q)
+        if (c0 + 32 * q < d.cPad)
+          storeNarrow(d, ox, c0 + 32 * q, a[q]);
+    }
+  }
+}
+
 AKIDA_AVX512 void depthwiseRow(const DepthwiseRow &d) {
   constexpr int kMaxTaps = 64;
   if (d.kh * d.kw > kMaxTaps)
     return portableKernels().depthwiseRow(d);
+  // Channel counts that fill every vector load need no masks.
+  if (d.narrow && d.kh == 3 && d.kw == 3) {
+    if (d.c % 64 == 0)
+      return dwRowNarrow<3, 3, 2, true>(d);
+    if (d.cPad >= 64)
+      return dwRowNarrow<3, 3, 2, false>(d);
+    return d.c % 32 == 0 ? dwRowNarrow<3, 3, 1, true>(d)
+                         : dwRowNarrow<3, 3, 1, false>(d);
+  }
+  if (d.narrow && d.kh == 5 && d.kw == 5)
+    return d.c % 32 == 0 ? dwRowNarrow<5, 5, 1, true>(d)
+                         : dwRowNarrow<5, 5, 1, false>(d);
   Tap taps[kMaxTaps];
   const __m512i pad16 = _mm512_set1_epi16(d.padValue);
   const __m512i pad32 = _mm512_set1_epi32(d.padValue);
   for (int64_t ox = 0; ox < d.ow; ++ox) {
     const int n = pixelTaps(d, ox, taps);
-    int32_t *acc = d.acc + ox * d.cPad;
     if (d.narrow) { // int16 lanes, 32 channels a vector
-      for (int64_t c0 = 0; c0 < d.cPad; c0 += 32) {
-        const int64_t left = d.c - c0;
-        const __mmask32 m =
-            left >= 32 ? ~__mmask32(0)
-                       : (left <= 0 ? 0 : (__mmask32(1) << left) - 1);
-        __m512i a = _mm512_setzero_si512();
-        for (int k = 0; k < n; ++k) {
-          const __m512i x =
-              taps[k].src ? _mm512_cvtepu8_epi16(
-                                _mm256_maskz_loadu_epi8(m, taps[k].src + c0))
-                          : pad16;
-          const __m512i w = _mm512_loadu_si512(taps[k].w + c0);
-          a = _mm512_add_epi16(a, _mm512_mullo_epi16(x, w));
-        }
-        _mm512_storeu_si512(acc + c0,
-                            _mm512_cvtepi16_epi32(_mm512_castsi512_si256(a)));
-        _mm512_storeu_si512(
-            acc + c0 + 16,
-            _mm512_cvtepi16_epi32(_mm512_extracti64x4_epi64(a, 1)));
-      }
+      for (int64_t c0 = 0; c0 < d.cPad; c0 += 32)
+        storeNarrow(d, ox, c0, dwNarrow(taps, n, c0, mask32(d.c - c0), pad16));
     } else { // int32 lanes, 16 channels a vector
+      int32_t *acc = d.acc + ox * d.cPad;
       for (int64_t c0 = 0; c0 < d.cPad; c0 += 16) {
         const int64_t left = d.c - c0;
         const __mmask16 m =

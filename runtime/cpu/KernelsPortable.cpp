@@ -14,7 +14,40 @@ namespace akida::cpu {
 
 namespace {
 
+void requant(const RequantTile &t);
+
+void gemmSums(const GemmTile &t, DotKind kind);
+
 void gemm(const GemmTile &t, DotKind kind) {
+  if (t.sums) { // column sums of a local tile
+    int32_t acc[16 * 64];
+    GemmTile local = t;
+    local.sums = nullptr;
+    local.requant = nullptr;
+    local.acc = acc;
+    local.accStride = t.nv * 16;
+    gemmSums(local, kind);
+    for (int r = 0; r < t.mr; ++r)
+      for (int j = 0; j < t.sumChannels; ++j)
+        t.sums[j] += acc[r * local.accStride + j];
+    return;
+  }
+  if (!t.requant)
+    return gemmSums(t, kind);
+  // Unfused: sums into a local tile, then the requantization loop.
+  int32_t acc[16 * 64];
+  GemmTile sums = t;
+  sums.requant = nullptr;
+  sums.acc = acc;
+  sums.accStride = t.nv * 16;
+  gemmSums(sums, kind);
+  RequantTile r = *t.requant;
+  r.acc = acc;
+  r.accStride = sums.accStride;
+  requant(r);
+}
+
+void gemmSums(const GemmTile &t, DotKind kind) {
   const int cols = t.nv * 16;
   for (int r = 0; r < t.mr; ++r)
     std::fill(t.acc + r * t.accStride, t.acc + r * t.accStride + cols, 0);
@@ -65,7 +98,7 @@ void requant(const RequantTile &t) {
 
 void depthwiseRow(const DepthwiseRow &d) {
   for (int64_t ox = 0; ox < d.ow; ++ox) {
-    int32_t *acc = d.acc + ox * d.cPad;
+    int32_t *acc = d.out16 ? d.acc : d.acc + ox * d.cPad;
     std::fill(acc, acc + d.cPad, 0);
     for (int i = 0; i < d.kh; ++i) {
       const int64_t iy = d.oy * d.sh - d.pt + i;
@@ -82,6 +115,11 @@ void depthwiseRow(const DepthwiseRow &d) {
         for (int64_t c = 0; c < d.c; ++c)
           acc[c] += int32_t(x[c]) * w[c];
       }
+    }
+    if (d.out16) {
+      int16_t *o = d.out16 + ox * d.out16Stride;
+      for (int64_t c = 0; c < d.out16Stride; ++c)
+        o[c] = static_cast<int16_t>(c < d.c ? acc[c] : 0);
     }
   }
 }

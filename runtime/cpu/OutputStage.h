@@ -54,6 +54,8 @@ public:
   /// Global average pooling: what one position adds to the channel's sum
   /// (v1: the potential; v2: the biased, buffer-saturated accumulator).
   int64_t poolTerm(int64_t acc, int64_t ch) const;
+  /// Whether poolTerm(acc) is acc (Akida 1.0 pools raw potentials).
+  bool poolTermIsIdentity() const { return isV1_; }
   /// The output of a channel from the sum of its poolTerms.
   int64_t finishSum(int64_t sum, int64_t ch) const;
 

@@ -7,8 +7,10 @@
 #include "runtime/cpu/LayerOp.h"
 
 #include <tbb/enumerable_thread_specific.h>
+#include <tbb/global_control.h>
 
 #include <algorithm>
+#include <chrono>
 #include <climits>
 #include <cstring>
 
@@ -55,6 +57,14 @@ std::unique_ptr<LayerOp> makeFastOp(const OpContext &ctx) {
 }
 
 int64_t elems(const ActType &t) { return t.shape[0] * t.shape[1] * t.shape[2]; }
+
+/// Threads TBB may use here: the arena's, within any global_control limit.
+int concurrency() {
+  return static_cast<int>(std::min<size_t>(
+      tbb::this_task_arena::max_concurrency(),
+      tbb::global_control::active_value(
+          tbb::global_control::max_allowed_parallelism)));
+}
 
 /// Bytes per value of Model::forward's result for a last layer of `kind`.
 int64_t resultSize(ElemKind kind) {
@@ -182,7 +192,8 @@ uint8_t *Plan::scratchOf(const void *plan) {
 void Plan::runFrame(uint8_t *arena, const uint8_t *input, int64_t index,
                     bool parallel, uint8_t *out,
                     std::vector<ref::TemporalState> &states,
-                    std::vector<LayerSparsity> *sparsity) const {
+                    std::vector<LayerSparsity> *sparsity,
+                    std::vector<double> *seconds) const {
   Frame frame;
   frame.arena = arena;
   frame.offsets = offsets_.data();
@@ -193,7 +204,15 @@ void Plan::runFrame(uint8_t *arena, const uint8_t *input, int64_t index,
   frame.scratchOf = &Plan::scratchOf;
   frame.plan = this;
   for (size_t i = 0; i < ops_.size(); ++i) {
-    ops_[i]->run(frame);
+    if (seconds) {
+      const auto t0 = std::chrono::steady_clock::now();
+      ops_[i]->run(frame);
+      (*seconds)[i] += std::chrono::duration<double>(
+                           std::chrono::steady_clock::now() - t0)
+                           .count();
+    } else {
+      ops_[i]->run(frame);
+    }
     if (sparsity) {
       const ActType &t = ops_[i]->outType;
       const uint8_t *p = frame.data(static_cast<int>(i));
@@ -235,7 +254,7 @@ void Plan::run(const Array &inputs, int64_t begin, int64_t count,
   states.resize(ops_.size());
   const uint8_t *input = inputs.bytes.data() + begin * inFrameBytes_;
   ops_.front()->checkInput(input, count, inFrameBytes_);
-  const int threads = tbb::this_task_arena::max_concurrency();
+  const int threads = concurrency();
   auto arenaOf = [&]() {
     Workspace &ws = workspaces_->ets.local();
     ws.arena.reserve(arenaBytes_);
@@ -258,6 +277,21 @@ void Plan::run(const Array &inputs, int64_t begin, int64_t count,
   for (int64_t f = 0; f < count; ++f)
     runFrame(arena, input + f * inFrameBytes_, f, threads > 1,
              out + f * outBytes_, states, sparsity);
+}
+
+void Plan::profile(const Array &inputs, int64_t begin, int64_t count,
+                   uint8_t *out, std::vector<ref::TemporalState> &states,
+                   std::vector<double> &seconds) const {
+  states.resize(ops_.size());
+  seconds.resize(ops_.size(), 0.0);
+  const uint8_t *input = inputs.bytes.data() + begin * inFrameBytes_;
+  ops_.front()->checkInput(input, count, inFrameBytes_);
+  Workspace &ws = workspaces_->ets.local();
+  ws.arena.reserve(arenaBytes_);
+  const bool parallel = concurrency() > 1;
+  for (int64_t f = 0; f < count; ++f)
+    runFrame(ws.arena.data(), input + f * inFrameBytes_, f, parallel,
+             out + f * outBytes_, states, nullptr, &seconds);
 }
 
 } // namespace akida::cpu

@@ -56,6 +56,12 @@ public:
            std::vector<ref::TemporalState> &states,
            std::vector<LayerSparsity> *sparsity = nullptr) const;
 
+  /// Runs frames [begin, begin + count) one after another like run(), and
+  /// adds each layer's wall time (seconds) to `seconds` (one per layer).
+  void profile(const Array &inputs, int64_t begin, int64_t count,
+               uint8_t *out, std::vector<ref::TemporalState> &states,
+               std::vector<double> &seconds) const;
+
   int64_t outputFrameBytes() const { return outBytes_; }
   /// Bytes of one frame's arena.
   int64_t arenaBytes() const { return arenaBytes_; }
@@ -69,7 +75,8 @@ private:
   void runFrame(uint8_t *arena, const uint8_t *input, int64_t index,
                 bool parallel, uint8_t *out,
                 std::vector<ref::TemporalState> &states,
-                std::vector<LayerSparsity> *sparsity) const;
+                std::vector<LayerSparsity> *sparsity,
+                std::vector<double> *seconds = nullptr) const;
   static uint8_t *scratchOf(const void *plan);
   struct Workspaces;
 

@@ -149,16 +149,11 @@ void SeparableOp::depthwise(const Frame &frame, const uint8_t *x, int64_t r0,
   row.cPad = cPad_;
   row.narrow = true;
   row.acc = acc;
+  row.out16Stride = dStride_;
   for (int64_t oy = r0; oy < r1; ++oy) {
     row.oy = oy;
+    row.out16 = d + (oy - r0) * s_.ow * dStride_;
     k_.depthwiseRow(row);
-    int16_t *drow = d + (oy - r0) * s_.ow * dStride_;
-    for (int64_t ox = 0; ox < s_.ow; ++ox) {
-      const int32_t *a = acc + ox * cPad_;
-      int16_t *o = drow + ox * dStride_;
-      for (int64_t ch = 0; ch < dStride_; ++ch)
-        o[ch] = static_cast<int16_t>(ch < s_.c ? a[ch] : 0);
-    }
   }
 }
 

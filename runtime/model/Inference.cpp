@@ -42,6 +42,8 @@ bool lastHasActivation(const LayerDesc &layer) {
 } // namespace
 
 void Model::checkRunnable() const {
+  if (plan_) // built for a model found runnable since its last edit
+    return;
   if (desc_.layers.empty())
     throw std::runtime_error("the model has no layers");
   for (const LayerDesc &layer : desc_.layers)
