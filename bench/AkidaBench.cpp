@@ -1,8 +1,8 @@
 //===- AkidaBench.cpp - Timing Model::forward on the CPU ------------------===//
 //
 //   akida-bench MODEL [--threads N] [--repeat R] [--warmup W] [--batch B]
-//                     [--isa ISA] [--input IN.npy] [--check] [--profile]
-//                     [--json]
+//                     [--isa ISA] [--input IN.npy] [--output OUT.npy]
+//                     [--check] [--profile] [--json]
 //   akida-bench export MODEL DIR
 //
 // MODEL is a zoo name (built with seed 0) or a .fbz file. The timed call is
@@ -10,7 +10,8 @@
 // NHWC uint8), R times after W warm-up calls, under a TBB limit of N
 // threads; it prints the median and minimum, frames per second, MACs per
 // frame (dense count, pooled layers at their convolution resolution) and
-// GMAC/s. --check compares with the reference kernels first; --profile adds
+// GMAC/s. --output writes the forward result (to compare with ONNX
+// Runtime's); --check compares with the reference kernels first; --profile adds
 // one line per layer (kernel, median time, MACs, GMAC/s, output zeros);
 // --json prints one JSON line instead of text.
 //
@@ -46,7 +47,8 @@ namespace {
   std::cerr << "akida-bench: " << why
             << "\nusage: akida-bench MODEL [--threads N] [--repeat R] "
                "[--warmup W] [--batch B] [--isa portable|avx2|avx512vnni] "
-               "[--input IN.npy] [--check] [--profile] [--json]\n"
+               "[--input IN.npy] [--output OUT.npy] [--check] [--profile] "
+               "[--json]\n"
                "       akida-bench export MODEL DIR\n";
   std::exit(2);
 }
@@ -193,7 +195,7 @@ int main(int argc, char **argv) {
         usage("export takes MODEL DIR");
       return exportModel(args[1], args[2]);
     }
-    std::string model = args[0], input;
+    std::string model = args[0], input, output;
     int threads = 1, repeat = 50, warmup = 5, batch = 1;
     bool check = false, profile = false, json = false;
     for (size_t i = 1; i < args.size(); ++i) {
@@ -225,6 +227,8 @@ int main(int argc, char **argv) {
         cpu::setIsa(cpu::parseIsa(value()));
       else if (a == "--input")
         input = value();
+      else if (a == "--output")
+        output = value();
       else if (a == "--check")
         check = true;
       else if (a == "--profile")
@@ -245,6 +249,8 @@ int main(int argc, char **argv) {
     bool same = true;
     if (check)
       same = m.forward(in).bytes == m.forward_reference(in).bytes;
+    if (!output.empty())
+      writeNpy(output, m.forward(in));
 
     auto t0 = std::chrono::steady_clock::now();
     m.forward(in); // builds the plan
