@@ -303,22 +303,24 @@ int main(int argc, char **argv) {
       }
       std::map<std::string, float> zeros = m.evaluate_sparsity(in);
       const std::vector<std::string> names = plan.kernelNames();
-      std::printf("%-14s %9s %8s %8s %6s  %s\n", "layer", "us", "MMAC",
-                  "GMAC/s", "zeros", "kernel");
+      std::printf("%-14s %9s %9s %8s %8s %6s  %s\n", "layer", "us", "min us",
+                  "MMAC", "GMAC/s", "zeros", "kernel");
       double total = 0;
       for (int i = 0; i < m.get_layer_count(); ++i) {
         std::vector<double> s;
         for (auto &r : runs)
           s.push_back(r[i]);
         const double us = median(s) * 1e6 / batch;
+        const double minUs =
+            *std::min_element(s.begin(), s.end()) * 1e6 / batch;
         total += us;
         const int64_t lm = layerMacs(m, i);
-        std::printf("%-14s %9.1f %8.3f %8.1f %5.1f%%  %s\n",
-                    m.desc().layers[i].name.c_str(), us, lm / 1e6,
+        std::printf("%-14s %9.1f %9.1f %8.3f %8.1f %5.1f%%  %s\n",
+                    m.desc().layers[i].name.c_str(), us, minUs, lm / 1e6,
                     us > 0 ? lm / (us * 1e-6) / 1e9 : 0.0,
                     100.0 * zeros[m.desc().layers[i].name], names[i].c_str());
       }
-      std::printf("%-14s %9.1f %8.3f %8.1f\n", "total", total, macs / 1e6,
+      std::printf("%-14s %9.1f %9s %8.3f %8.1f\n", "total", total, "", macs / 1e6,
                   macs / (total * 1e-6) / 1e9);
     }
     return same ? 0 : 1;

@@ -35,8 +35,9 @@ public:
   std::string kernelName() const override { return name_; }
 
 private:
-  void tiles(const Frame &frame, const uint8_t *x, int b, int64_t p0,
-             int64_t p1, uint8_t *dst, int64_t *sums) const;
+  /// Output rows [y0, y1) times block b.
+  void tiles(const Frame &frame, const uint8_t *x, int b, int64_t y0,
+             int64_t y1, uint8_t *dst, int64_t *sums) const;
 
   const KernelTable &k_;
   ConvShape s_;
@@ -150,8 +151,8 @@ ConvOp::ConvOp(const OpContext &ctx) : k_(ctx.kernels) {
           (epi_->fast() ? " fused-requant" : " exact-stage");
 }
 
-void ConvOp::tiles(const Frame &frame, const uint8_t *x, int b, int64_t p0,
-                   int64_t p1, uint8_t *dst, int64_t *sums) const {
+void ConvOp::tiles(const Frame &frame, const uint8_t *x, int b, int64_t y0,
+                   int64_t y1, uint8_t *dst, int64_t *sums) const {
   uint8_t *scratch = frame.scratch();
   const uint8_t **ptrs = reinterpret_cast<const uint8_t **>(scratch);
   int32_t *acc = reinterpret_cast<int32_t *>(scratch + accOff_);
@@ -162,54 +163,62 @@ void ConvOp::tiles(const Frame &frame, const uint8_t *x, int b, int64_t p0,
   const int64_t colStride = roundUp(kPad_, 64);
   const int taps = s_.taps();
   const int64_t segment = s_.kw * c; // one kernel row of a window
-  int64_t oy = p0 / s_.ow, ox = p0 % s_.ow;
-  for (int64_t p = p0; p < p1; p += mr) {
-    const int m = static_cast<int>(std::min<int64_t>(mr, p1 - p));
-    for (int r = 0; r < m; ++r) {
+  // Tiles never cross an output row, so that the windows of a tile are
+  // evenly spaced: inside the input, a tile is one pointer per tap.
+  for (int64_t oy = y0; oy < y1; ++oy) {
+    const int64_t iy0 = oy * s_.sh - s_.pt;
+    const bool rowInside = iy0 >= 0 && iy0 + s_.kh <= s_.h;
+    for (int64_t ox0 = 0; ox0 < s_.ow; ox0 += mr) {
+      const int m = static_cast<int>(std::min<int64_t>(mr, s_.ow - ox0));
+      int64_t step = 0;
       if (im2col_) {
         // x is the padded plane: every window is inside it, and it has 64
         // bytes of slack, so short runs are copied 16 bytes at a time (the
         // excess is overwritten by the next run or lies past kLen).
-        uint8_t *row = col + r * colStride;
-        const uint8_t *base = x + (oy * s_.sh * padW_ + ox * s_.sw) * c;
-        for (int64_t i = 0; i < s_.kh; ++i) {
-          const uint8_t *src = base + i * padW_ * c;
-          if (segment <= 16)
-            std::memcpy(row + i * segment, src, 16);
-          else
-            std::memcpy(row + i * segment, src, segment);
-        }
-        for (int64_t k = kLen_; k < kPad_; ++k) // at most 3 bytes
-          row[k] = 0;
-        ptrs[r] = row;
-      } else {
-        const int64_t iy0 = oy * s_.sh - s_.pt, ix0 = ox * s_.sw - s_.pl;
-        if (iy0 >= 0 && iy0 + s_.kh <= s_.h && ix0 >= 0 &&
-            ix0 + s_.kw <= s_.w) {
-          // The whole window is inside: taps are fixed offsets.
-          const uint8_t *base = x + (iy0 * s_.w + ix0) * c;
-          for (int t = 0; t < taps; ++t)
-            ptrs[t * m + r] = base + tapOffset_[t];
-        } else {
+        for (int r = 0; r < m; ++r) {
+          uint8_t *row = col + r * colStride;
+          const uint8_t *base =
+              x + (oy * s_.sh * padW_ + (ox0 + r) * s_.sw) * c;
           for (int64_t i = 0; i < s_.kh; ++i) {
-            const int64_t iy = iy0 + i;
-            for (int64_t j = 0; j < s_.kw; ++j) {
-              const int64_t ix = ix0 + j;
-              const bool inside =
-                  iy >= 0 && iy < s_.h && ix >= 0 && ix < s_.w;
-              ptrs[(i * s_.kw + j) * m + r] =
-                  inside ? x + (iy * s_.w + ix) * c : padRow_.data();
+            const uint8_t *src = base + i * padW_ * c;
+            if (segment <= 16)
+              std::memcpy(row + i * segment, src, 16);
+            else
+              std::memcpy(row + i * segment, src, segment);
+          }
+          for (int64_t k = kLen_; k < kPad_; ++k) // at most 3 bytes
+            row[k] = 0;
+        }
+        ptrs[0] = col;
+        step = colStride;
+      } else {
+        const int64_t ixFirst = ox0 * s_.sw - s_.pl;
+        const int64_t ixLast = (ox0 + m - 1) * s_.sw - s_.pl;
+        if (rowInside && ixFirst >= 0 && ixLast + s_.kw <= s_.w) {
+          const uint8_t *base = x + (iy0 * s_.w + ixFirst) * c;
+          for (int t = 0; t < taps; ++t)
+            ptrs[t] = base + tapOffset_[t];
+          step = s_.sw * c;
+        } else {
+          for (int r = 0; r < m; ++r) {
+            const int64_t ix0 = (ox0 + r) * s_.sw - s_.pl;
+            for (int64_t i = 0; i < s_.kh; ++i) {
+              const int64_t iy = iy0 + i;
+              for (int64_t j = 0; j < s_.kw; ++j) {
+                const int64_t ix = ix0 + j;
+                const bool inside =
+                    iy >= 0 && iy < s_.h && ix >= 0 && ix < s_.w;
+                ptrs[(i * s_.kw + j) * m + r] =
+                    inside ? x + (iy * s_.w + ix) * c : padRow_.data();
+              }
             }
           }
         }
       }
-      if (++ox == s_.ow) {
-        ox = 0;
-        ++oy;
-      }
+      const int64_t p = oy * s_.ow + ox0;
+      runTile(k_, w_, b, ptrs, m, acc, *epi_, dst + p * rowStride, rowStride,
+              sums, nullptr, 0, nullptr, step);
     }
-    runTile(k_, w_, b, ptrs, m, acc, *epi_, dst + p * rowStride, rowStride,
-            sums);
   }
 }
 
@@ -253,16 +262,20 @@ void ConvOp::run(const Frame &frame) const {
   }
   const int blocks = w_.blocks();
   const int64_t pixels = s_.pixels();
-  // Work items: (block, pixel chunk); a global sum keeps each block whole.
-  int64_t chunk = pixels;
+  // Work items: (block, chunk of output rows); a global sum keeps each
+  // block whole.
+  int64_t chunk = s_.oh;
   if (frame.parallel && !sums)
-    chunk = std::max<int64_t>(roundUp(pixels / 8 + 1, mrMax_), 4 * mrMax_);
-  const int64_t chunks = (pixels + chunk - 1) / chunk;
+    chunk = std::max<int64_t>(
+        1, std::min<int64_t>((s_.oh + 7) / 8,
+                             (4 * mrMax_ + s_.ow - 1) / std::max<int64_t>(1, s_.ow) + 1));
+  const int64_t chunks = (s_.oh + chunk - 1) / chunk;
+  (void)pixels;
   parallelFor(frame, blocks * chunks, 1, [&](int64_t i0, int64_t i1) {
     for (int64_t i = i0; i < i1; ++i) {
       const int b = static_cast<int>(i / chunks);
-      const int64_t p0 = (i % chunks) * chunk;
-      tiles(frame, x, b, p0, std::min(pixels, p0 + chunk), dst, sums);
+      const int64_t y0 = (i % chunks) * chunk;
+      tiles(frame, x, b, y0, std::min(s_.oh, y0 + chunk), dst, sums);
     }
   });
   if (sums)

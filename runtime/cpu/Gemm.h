@@ -5,20 +5,31 @@
 #include "runtime/cpu/Epilogue.h"
 #include "runtime/cpu/PackedWeights.h"
 
+#include <stdexcept>
+
 namespace akida::cpu {
 
 /// Multiplies `mr` rows (row r of tap t at rows[t * mr + r]) by block `b`
 /// of `w` into `acc` (mr x maxPanels*16 int32 scratch), then finishes the
 /// block's channels through `epi`: into row r at out + r * rowStride, or,
 /// when `sums` is set, into the global-pooling sums. `events` restricts a
-/// one-tap product to the listed groups (the event path).
+/// one-tap product to the listed groups (the event path); `rowStep` says
+/// the rows are evenly spaced (GemmTile::rowStep).
+/// Residual corrections of a tile (GemmTile::resWeights ...).
+struct TileResiduals {
+  const PackedWeights *weights = nullptr; ///< the S16S16 packing
+  const int32_t *start = nullptr, *chan = nullptr, *val = nullptr;
+};
+
 inline void runTile(const KernelTable &k, const PackedWeights &w, int b,
                     const uint8_t *const *rows, int mr, int32_t *acc,
                     const Epilogue &epi, uint8_t *out, int64_t rowStride,
                     int64_t *sums, const int32_t *events = nullptr,
-                    int eventCount = 0) {
+                    int eventCount = 0, const TileResiduals *res = nullptr,
+                    int64_t rowStep = 0) {
   GemmTile t;
   t.rows = rows;
+  t.rowStep = rowStep;
   t.taps = w.taps;
   t.groups = w.groups;
   t.weights = w.block(b);
@@ -28,9 +39,17 @@ inline void runTile(const KernelTable &k, const PackedWeights &w, int b,
   t.accStride = t.nv * 16;
   t.events = events;
   t.eventCount = eventCount;
+  if (res && res->start[0] != res->start[mr]) {
+    t.resWeights = res->weights->block(b);
+    t.resStart = res->start;
+    t.resChan = res->chan;
+    t.resVal = res->val;
+  }
   const int64_t ch0 = w.firstChannel(b);
   const int nch =
       static_cast<int>(std::min<int64_t>(t.nv * 16, w.channels - ch0));
+  if (sums && !epi.stage().poolTermIsIdentity() && t.resWeights)
+    throw std::logic_error("runTile: residuals need raw pooled sums");
   if (sums && epi.stage().poolTermIsIdentity()) {
     // Raw sums pooled: the kernel adds its column sums.
     t.sums = sums + ch0;
@@ -50,6 +69,22 @@ inline void runTile(const KernelTable &k, const PackedWeights &w, int b,
     epi.accumulate(acc, t.accStride, mr, ch0, nch, sums);
   else
     epi.write(acc, t.accStride, mr, ch0, nch, out, rowStride);
+}
+
+/// The sums only: block `b` of `w` times `mr` rows into `acc` (mr rows of
+/// blockPanels[b] * 16 int32).
+inline void gemmSums(const KernelTable &k, const PackedWeights &w, int b,
+                     const uint8_t *const *rows, int mr, int32_t *acc) {
+  GemmTile t;
+  t.rows = rows;
+  t.taps = w.taps;
+  t.groups = w.groups;
+  t.weights = w.block(b);
+  t.mr = mr;
+  t.nv = w.blockPanels[b];
+  t.acc = acc;
+  t.accStride = t.nv * 16;
+  k.gemm(t, w.kind);
 }
 
 } // namespace akida::cpu

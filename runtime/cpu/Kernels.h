@@ -32,9 +32,11 @@ enum class DotKind : uint8_t {
 struct RequantTile;
 
 /// One micro-tile of an implicit GEMM: `mr` output rows times one block of
-/// `nv` panels. Row r reads, for tap t, the 4-byte groups at rows[t*mr + r].
+/// `nv` panels. Row r reads, for tap t, the 4-byte groups at rows[t*mr + r],
+/// or at rows[t] + r * rowStep when rowStep is set (evenly spaced rows).
 struct GemmTile {
   const uint8_t *const *rows = nullptr;
+  int64_t rowStep = 0;
   int taps = 1;
   int groups = 0;                   ///< 4-byte groups per tap
   const int8_t *weights = nullptr;  ///< the block, [taps][groups][nv*16][4]
@@ -54,6 +56,12 @@ struct GemmTile {
   /// raw sums); acc is then ignored.
   int64_t *sums = nullptr;
   int sumChannels = 0;
+  /// Sparse corrections (SeparableOp's residuals), added to the sums before
+  /// anything else: row r adds resVal[e] times the weights of input
+  /// channel resChan[e], for e in [resStart[r], resStart[r + 1]), read from
+  /// resWeights (this block packed as S16S16; |resVal| < 2^15).
+  const int8_t *resWeights = nullptr;
+  const int32_t *resStart = nullptr, *resChan = nullptr, *resVal = nullptr;
 };
 
 /// Requantization of a tile of sums by a FastStage (OutputStage.h).
@@ -85,6 +93,25 @@ struct DepthwiseRow {
   int64_t out16Stride = 0;
 };
 
+/// Splits int16 values d, centred on a per-channel value o (e = d - o), into
+/// their int8 saturation, stored as uint8 (sat(e) + 128, rows of d8Stride
+/// bytes, zero beyond c), and a sparse residual e - sat(e) for the values
+/// with e outside [-128, 127]: for pixel p,
+/// entries rowStart[p] .. rowStart[p + 1] - 1 of (chan, val). Returns false
+/// (with rowStart incomplete) when the residuals so far plus one pixel's
+/// worth (c) would exceed `capacity`.
+struct SplitInt16 {
+  const int16_t *d = nullptr;
+  int64_t pixels = 0, c = 0, dStride = 0;
+  const int16_t *center = nullptr; ///< o per channel (c rounded up to 32)
+  uint8_t *d8 = nullptr;
+  int64_t d8Stride = 0;
+  int32_t *rowStart = nullptr; ///< pixels + 1 entries
+  int32_t *chan = nullptr;
+  int32_t *val = nullptr;
+  int64_t capacity = 0;
+};
+
 struct KernelTable {
   Isa isa;
   int maxPanels;     ///< nv of the widest micro-tile
@@ -92,7 +119,11 @@ struct KernelTable {
   void (*gemm)(const GemmTile &tile, DotKind kind);
   void (*requant)(const RequantTile &tile);
   void (*depthwiseRow)(const DepthwiseRow &row);
+  bool (*splitInt16)(const SplitInt16 &split);
 };
+
+/// The portable split (the other tables may reuse it).
+bool splitInt16Portable(const SplitInt16 &split);
 
 /// The table of `isa` (which must be supported).
 const KernelTable &kernels(Isa isa);

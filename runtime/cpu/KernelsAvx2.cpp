@@ -63,7 +63,7 @@ AKIDA_AVX2 void gemmTile(const GemmTile &t) {
     const uint8_t *p[MR];
 #pragma GCC unroll 8
     for (int r = 0; r < MR; ++r)
-      p[r] = t.rows[tap * MR + r];
+      p[r] = t.rowStep ? t.rows[tap] + r * t.rowStep : t.rows[tap * MR + r];
     const int8_t *wt = t.weights + int64_t(tap) * t.groups * 64;
     for (int s = 0; s < steps; ++s) {
       const int g = t.events ? t.events[s] : s;
@@ -111,32 +111,40 @@ AKIDA_AVX2 void requant(const RequantTile &t);
 void gemmSums(const GemmTile &t, DotKind kind);
 
 void gemm(const GemmTile &t, DotKind kind) {
-  if (t.sums) { // column sums of a local tile
-    int32_t acc[16 * 64];
-    GemmTile local = t;
-    local.sums = nullptr;
-    local.requant = nullptr;
-    local.acc = acc;
-    local.accStride = t.nv * 16;
-    gemmSums(local, kind);
+  if (!t.sums && !t.requant && !t.resWeights)
+    return gemmSums(t, kind);
+  // Sums into a local tile, then the corrections, then the column sums or
+  // the requantization loop.
+  alignas(64) int32_t acc[16 * 64];
+  const int stride = t.nv * 16;
+  GemmTile local = t;
+  local.sums = nullptr;
+  local.requant = nullptr;
+  local.resWeights = nullptr;
+  local.acc = t.sums || t.requant ? acc : t.acc;
+  local.accStride = t.sums || t.requant ? stride : t.accStride;
+  gemmSums(local, kind);
+  if (t.resWeights)
+    for (int r = 0; r < t.mr; ++r)
+      for (int32_t e = t.resStart[r]; e < t.resStart[r + 1]; ++e) {
+        const int32_t c = t.resChan[e];
+        const int16_t *w = reinterpret_cast<const int16_t *>(
+                               t.resWeights + int64_t(c >> 1) * stride * 4) +
+                           (c & 1);
+        int32_t *a = local.acc + r * local.accStride;
+        for (int j = 0; j < stride; ++j)
+          a[j] += t.resVal[e] * w[2 * j];
+      }
+  if (t.sums) {
     for (int r = 0; r < t.mr; ++r)
       for (int j = 0; j < t.sumChannels; ++j)
-        t.sums[j] += acc[r * local.accStride + j];
-    return;
+        t.sums[j] += acc[r * stride + j];
+  } else if (t.requant) {
+    RequantTile r = *t.requant;
+    r.acc = acc;
+    r.accStride = stride;
+    requant(r);
   }
-  if (!t.requant)
-    return gemmSums(t, kind);
-  // Unfused: sums into a local tile, then the requantization loop.
-  alignas(64) int32_t acc[kRows * 16];
-  GemmTile sums = t;
-  sums.requant = nullptr;
-  sums.acc = acc;
-  sums.accStride = 16;
-  gemmSums(sums, kind);
-  RequantTile r = *t.requant;
-  r.acc = acc;
-  r.accStride = 16;
-  requant(r);
 }
 
 void gemmSums(const GemmTile &t, DotKind kind) {
@@ -270,8 +278,10 @@ AKIDA_AVX2 void depthwiseRow(const DepthwiseRow &d) {
 } // namespace
 
 const KernelTable &avx2Kernels() {
-  static const KernelTable table{
-      Isa::Avx2, 1, {0, kRows, 0, 0, 0}, gemm, requant, depthwiseRow};
+  static const KernelTable table{Isa::Avx2,   1,
+                                 {0, kRows, 0, 0, 0},
+                                 gemm,        requant,
+                                 depthwiseRow, splitInt16Portable};
   return table;
 }
 

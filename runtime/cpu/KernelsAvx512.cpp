@@ -117,9 +117,15 @@ AKIDA_AVX512 void gemmTile(const GemmTile &t) {
   } else {
     for (int tap = 0; tap < t.taps; ++tap) {
       const uint8_t *p[MR];
+      if (t.rowStep) {
 #pragma GCC unroll 16
-      for (int r = 0; r < MR; ++r)
-        p[r] = t.rows[tap * MR + r];
+        for (int r = 0; r < MR; ++r)
+          p[r] = t.rows[tap] + r * t.rowStep;
+      } else {
+#pragma GCC unroll 16
+        for (int r = 0; r < MR; ++r)
+          p[r] = t.rows[tap * MR + r];
+      }
       for (int g = 0; g < t.groups; ++g) {
         __m512i wv[NV];
 #pragma GCC unroll 4
@@ -136,6 +142,21 @@ AKIDA_AVX512 void gemmTile(const GemmTile &t) {
         w += NV * 64;
       }
     }
+  }
+  if (t.resWeights) { // residual events: one vpdpwssd per 16 outputs
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; ++r)
+      for (int32_t e = t.resStart[r]; e < t.resStart[r + 1]; ++e) {
+        const int32_t c = t.resChan[e];
+        // The int16 pair (val, 0) or (0, val) against channel pair c / 2.
+        const int32_t pair = (t.resVal[e] & 0xFFFF) << (16 * (c & 1));
+        const __m512i a = _mm512_set1_epi32(pair);
+        const int8_t *wg = t.resWeights + int64_t(c >> 1) * NV * 64;
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; ++v)
+          acc[r][v] = _mm512_dpwssd_epi32(acc[r][v], a,
+                                          _mm512_loadu_si512(wg + v * 64));
+      }
   }
   if (const RequantTile *q = t.requant) { // fused requantization
 #pragma GCC unroll 4
@@ -413,6 +434,54 @@ AKIDA_AVX512 void depthwiseRow(const DepthwiseRow &d) {
   }
 }
 
+AKIDA_AVX512 bool splitInt16(const SplitInt16 &s) {
+  // Branch-free: the residuals of 16 values are compress-stored (zero to
+  // sixteen of them) whatever their number; the capacity check happens per
+  // pixel, with room for one pixel's worth kept in reserve by the caller.
+  int64_t n = 0;
+  const __m256i bias = _mm256_set1_epi8(static_cast<char>(0x80));
+  const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+                                         12, 13, 14, 15);
+  for (int64_t p = 0; p < s.pixels; ++p) {
+    if (n + s.c > s.capacity)
+      return false;
+    s.rowStart[p] = static_cast<int32_t>(n);
+    const int16_t *d = s.d + p * s.dStride;
+    uint8_t *o = s.d8 + p * s.d8Stride;
+    for (int64_t c0 = 0; c0 < s.d8Stride; c0 += 32) {
+      const __mmask32 m = mask32(s.c - c0);
+      const __m512i dv = _mm512_maskz_loadu_epi16(m, d + c0);
+      const __m512i ov = _mm512_loadu_si512(s.center + c0);
+      // sat8(sat16(d - o)) = sat8(d - o): saturating int16, then int8.
+      const __m256i sat = _mm512_cvtsepi16_epi8(_mm512_subs_epi16(dv, ov));
+      _mm256_mask_storeu_epi8(o + c0, mask32(s.d8Stride - c0),
+                              _mm256_maskz_mov_epi8(m, _mm256_xor_si256(sat, bias)));
+      for (int half = 0; half < 2; ++half) {
+        const __m512i v32 = _mm512_sub_epi32(
+            _mm512_cvtepi16_epi32(half ? _mm512_extracti64x4_epi64(dv, 1)
+                                       : _mm512_castsi512_si256(dv)),
+            _mm512_cvtepi16_epi32(half ? _mm512_extracti64x4_epi64(ov, 1)
+                                       : _mm512_castsi512_si256(ov)));
+        const __m512i s32 = _mm512_cvtepi8_epi32(
+            half ? _mm256_extracti128_si256(sat, 1) : _mm256_castsi256_si128(sat));
+        const __mmask16 out = _mm512_cmpneq_epi32_mask(v32, s32);
+        // Compressed in registers, stored whole (compress to memory is slow
+        // on AMD): the slots past the residuals are overwritten next.
+        _mm512_storeu_si512(s.val + n, _mm512_maskz_compress_epi32(
+                                           out, _mm512_sub_epi32(v32, s32)));
+        _mm512_storeu_si512(
+            s.chan + n,
+            _mm512_maskz_compress_epi32(
+                out, _mm512_add_epi32(iota, _mm512_set1_epi32(
+                                                int32_t(c0 + 16 * half)))));
+        n += __builtin_popcount(out);
+      }
+    }
+  }
+  s.rowStart[s.pixels] = static_cast<int32_t>(n);
+  return true;
+}
+
 } // namespace
 
 const KernelTable &avx512Kernels() {
@@ -422,7 +491,8 @@ const KernelTable &avx512Kernels() {
                                   kRows[4]},
                                  gemm,
                                  requant,
-                                 depthwiseRow};
+                                 depthwiseRow,
+                                 splitInt16};
   return table;
 }
 

@@ -19,32 +19,40 @@ void requant(const RequantTile &t);
 void gemmSums(const GemmTile &t, DotKind kind);
 
 void gemm(const GemmTile &t, DotKind kind) {
-  if (t.sums) { // column sums of a local tile
-    int32_t acc[16 * 64];
-    GemmTile local = t;
-    local.sums = nullptr;
-    local.requant = nullptr;
-    local.acc = acc;
-    local.accStride = t.nv * 16;
-    gemmSums(local, kind);
+  if (!t.sums && !t.requant && !t.resWeights)
+    return gemmSums(t, kind);
+  // Sums into a local tile, then the corrections, then the column sums or
+  // the requantization loop.
+  alignas(64) int32_t acc[16 * 64];
+  const int stride = t.nv * 16;
+  GemmTile local = t;
+  local.sums = nullptr;
+  local.requant = nullptr;
+  local.resWeights = nullptr;
+  local.acc = t.sums || t.requant ? acc : t.acc;
+  local.accStride = t.sums || t.requant ? stride : t.accStride;
+  gemmSums(local, kind);
+  if (t.resWeights)
+    for (int r = 0; r < t.mr; ++r)
+      for (int32_t e = t.resStart[r]; e < t.resStart[r + 1]; ++e) {
+        const int32_t c = t.resChan[e];
+        const int16_t *w = reinterpret_cast<const int16_t *>(
+                               t.resWeights + int64_t(c >> 1) * stride * 4) +
+                           (c & 1);
+        int32_t *a = local.acc + r * local.accStride;
+        for (int j = 0; j < stride; ++j)
+          a[j] += t.resVal[e] * w[2 * j];
+      }
+  if (t.sums) {
     for (int r = 0; r < t.mr; ++r)
       for (int j = 0; j < t.sumChannels; ++j)
-        t.sums[j] += acc[r * local.accStride + j];
-    return;
+        t.sums[j] += acc[r * stride + j];
+  } else if (t.requant) {
+    RequantTile r = *t.requant;
+    r.acc = acc;
+    r.accStride = stride;
+    requant(r);
   }
-  if (!t.requant)
-    return gemmSums(t, kind);
-  // Unfused: sums into a local tile, then the requantization loop.
-  int32_t acc[16 * 64];
-  GemmTile sums = t;
-  sums.requant = nullptr;
-  sums.acc = acc;
-  sums.accStride = t.nv * 16;
-  gemmSums(sums, kind);
-  RequantTile r = *t.requant;
-  r.acc = acc;
-  r.accStride = sums.accStride;
-  requant(r);
 }
 
 void gemmSums(const GemmTile &t, DotKind kind) {
@@ -58,7 +66,9 @@ void gemmSums(const GemmTile &t, DotKind kind) {
       const int8_t *w =
           t.weights + (static_cast<int64_t>(tap) * t.groups + g) * cols * 4;
       for (int r = 0; r < t.mr; ++r) {
-        const uint8_t *a = t.rows[tap * t.mr + r] + 4 * g;
+        const uint8_t *a = (t.rowStep ? t.rows[tap] + r * t.rowStep
+                                      : t.rows[tap * t.mr + r]) +
+                           4 * g;
         int32_t *acc = t.acc + r * t.accStride;
         if (kind == DotKind::S16S16) {
           int16_t a0, a1;
@@ -126,9 +136,35 @@ void depthwiseRow(const DepthwiseRow &d) {
 
 } // namespace
 
+bool splitInt16Portable(const SplitInt16 &s) {
+  int64_t n = 0;
+  for (int64_t p = 0; p < s.pixels; ++p) {
+    if (n + s.c > s.capacity)
+      return false;
+    s.rowStart[p] = static_cast<int32_t>(n);
+    const int16_t *d = s.d + p * s.dStride;
+    uint8_t *o = s.d8 + p * s.d8Stride;
+    for (int64_t c = 0; c < s.c; ++c) {
+      const int32_t v = int32_t(d[c]) - s.center[c];
+      const int32_t sat = v < -128 ? -128 : v > 127 ? 127 : v;
+      o[c] = static_cast<uint8_t>(sat + 128);
+      if (v != sat) {
+        s.chan[n] = static_cast<int32_t>(c);
+        s.val[n] = v - sat;
+        ++n;
+      }
+    }
+    for (int64_t c = s.c; c < s.d8Stride; ++c)
+      o[c] = 0;
+  }
+  s.rowStart[s.pixels] = static_cast<int32_t>(n);
+  return true;
+}
+
 const KernelTable &portableKernels() {
-  static const KernelTable table{
-      Isa::Portable, 4, {0, 4, 4, 4, 4}, gemm, requant, depthwiseRow};
+  static const KernelTable table{Isa::Portable,    4,       {0, 4, 4, 4, 4},
+                                 gemm,             requant, depthwiseRow,
+                                 splitInt16Portable};
   return table;
 }
 

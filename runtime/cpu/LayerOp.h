@@ -13,6 +13,7 @@
 
 #include "compiler/fbz/ModelDesc.h"
 #include "runtime/cpu/Kernels.h"
+#include "runtime/cpu/Team.h"
 #include "runtime/cpu/Tensor.h"
 #include "runtime/reference/Reference.h"
 
@@ -33,6 +34,7 @@ struct Frame {
   const uint8_t *input = nullptr;     ///< the model input of this frame
   int64_t index = 0;                  ///< frame number in the forward chunk
   bool parallel = false;              ///< ops may split work into tasks
+  Team *team = nullptr;               ///< when set, loops run on it
   std::vector<ref::TemporalState> *states = nullptr;
   /// This thread's scratch (at least the plan's largest scratchBytes()).
   uint8_t *(*scratchOf)(const void *plan) = nullptr;
@@ -45,14 +47,18 @@ struct Frame {
   uint8_t *scratch() const { return scratchOf(plan); }
 };
 
-/// Runs body(begin, end) over [0, n): as TBB tasks of about `grain` items
-/// when the frame is parallel, else in one call.
+/// Runs body(begin, end) over [0, n): on the frame's team, or as TBB tasks
+/// of about `grain` items, when the frame is parallel; else in one call.
 template <typename F>
 void parallelFor(const Frame &frame, int64_t n, int64_t grain, const F &body) {
   if (n <= 0)
     return;
   if (!frame.parallel || n <= grain) {
     body(int64_t(0), n);
+    return;
+  }
+  if (frame.team) {
+    frame.team->run(n, grain, body);
     return;
   }
   // Isolated: a thread waiting here only runs this loop's tasks, never an

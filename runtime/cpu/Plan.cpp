@@ -8,6 +8,7 @@
 
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/global_control.h>
+#include <tbb/task_group.h>
 
 #include <algorithm>
 #include <chrono>
@@ -193,8 +194,9 @@ void Plan::runFrame(uint8_t *arena, const uint8_t *input, int64_t index,
                     bool parallel, uint8_t *out,
                     std::vector<ref::TemporalState> &states,
                     std::vector<LayerSparsity> *sparsity,
-                    std::vector<double> *seconds) const {
+                    std::vector<double> *seconds, Team *team) const {
   Frame frame;
+  frame.team = team;
   frame.arena = arena;
   frame.offsets = offsets_.data();
   frame.input = input;
@@ -274,9 +276,32 @@ void Plan::run(const Array &inputs, int64_t begin, int64_t count,
     return;
   }
   uint8_t *arena = arenaOf();
-  for (int64_t f = 0; f < count; ++f)
-    runFrame(arena, input + f * inFrameBytes_, f, threads > 1,
-             out + f * outBytes_, states, sparsity);
+  if (threads <= 1) {
+    for (int64_t f = 0; f < count; ++f)
+      runFrame(arena, input + f * inFrameBytes_, f, false, out + f * outBytes_,
+               states, sparsity);
+    return;
+  }
+  // Frames one after another, each layer's loops on a team of the other
+  // threads kept awake for the whole call (Team.h).
+  Team team;
+  tbb::task_group helpers;
+  tbb::this_task_arena::isolate([&] {
+    for (int h = 0; h + 1 < threads; ++h)
+      helpers.run([&team] { team.help(); });
+    team.seal(threads - 1, 200);
+    try {
+      for (int64_t f = 0; f < count; ++f)
+        runFrame(arena, input + f * inFrameBytes_, f, true, out + f * outBytes_,
+                 states, sparsity, nullptr, &team);
+    } catch (...) {
+      team.close();
+      helpers.wait();
+      throw;
+    }
+    team.close();
+    helpers.wait();
+  });
 }
 
 void Plan::profile(const Array &inputs, int64_t begin, int64_t count,

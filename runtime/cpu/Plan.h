@@ -8,9 +8,10 @@
 //
 // Threads. A batch of several frames runs frames in parallel, each frame on
 // one thread; a single frame (or a model with temporal layers, which must
-// see frames in order) runs frame after frame with TBB tasks inside each
-// layer. The parallelism is TBB's: limit it with tbb::global_control or run
-// inside a tbb::task_arena.
+// see frames in order) runs frame after frame, each layer's loops split on
+// a Team: TBB tasks that stay awake for the call (Team.h). The parallelism
+// is TBB's: limit it with tbb::global_control or run inside a
+// tbb::task_arena.
 //
 //===----------------------------------------------------------------------===//
 #ifndef AKIDA_RUNTIME_CPU_PLAN_H
@@ -27,6 +28,7 @@
 namespace akida::cpu {
 
 class LayerOp;
+class Team;
 
 /// Zero and total counts of a layer's outputs over the frames run.
 struct LayerSparsity {
@@ -76,7 +78,8 @@ private:
                 bool parallel, uint8_t *out,
                 std::vector<ref::TemporalState> &states,
                 std::vector<LayerSparsity> *sparsity,
-                std::vector<double> *seconds = nullptr) const;
+                std::vector<double> *seconds = nullptr,
+                Team *team = nullptr) const;
   static uint8_t *scratchOf(const void *plan);
   struct Workspaces;
 

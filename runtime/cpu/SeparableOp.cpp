@@ -2,12 +2,23 @@
 //
 // SeparableConvolutional: a depthwise true convolution whose exact sums d
 // (not saturated) feed a pointwise product, then pooling and the activation.
-// The depthwise kernel accumulates uint8 inputs into int16/int32 sums; d is
-// stored as int16 (the layer is refused when |d| could exceed 32767) and the
-// pointwise product runs int16 x int16 (vpdpwssd). Large layers go band by
-// band of output rows, so that d stays in cache between the two stages;
-// small layers and globally pooled ones compute d for the whole frame first,
-// then split the pointwise product across channel blocks.
+// The depthwise kernel accumulates uint8 inputs into int16 sums (the layer is
+// refused when |d| could exceed 32767).
+//
+// The pointwise product reads d in one of two exact forms:
+//  * hybrid (the usual one): d = o + s + r per input channel, with o a
+//    centre (the channel's mean d on the first frame), s = d - o saturated
+//    to int8 and a sparse residual r (nonzero only where |d - o| > 127, a
+//    small share of the values). s runs through the uint8 GEMM (s + 128,
+//    the epilogue adding the weights times o - 128) at the full VNNI rate;
+//    each residual adds r times its weight row to the tile's sums before
+//    the requantization, an event path for the rare large values;
+//  * int16: d times int16 weights (vpdpwssd, half the rate), for bands where
+//    residuals would exceed an eighth of the values.
+// Large layers go band by band of output rows, so that d stays in cache
+// between the two stages; small layers and globally pooled ones compute d
+// for the whole frame first, then split the pointwise product across
+// channel blocks.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,11 +28,23 @@
 #include "runtime/cpu/LayerOp.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <mutex>
 
 namespace akida::cpu {
 
 namespace {
+
+/// d for a run of pixels, as the pointwise product reads it.
+struct DView {
+  const int16_t *d16 = nullptr;  ///< int16 rows
+  const uint8_t *d8 = nullptr;   ///< saturated + 128 rows, or null (int16)
+  const int32_t *rowStart = nullptr, *chan = nullptr, *val = nullptr;
+  int64_t first = 0;             ///< pixel of row 0
+};
 
 class SeparableOp final : public LayerOp {
 public:
@@ -29,31 +52,66 @@ public:
   void run(const Frame &frame) const override;
   size_t scratchBytes() const override { return scratch_; }
   size_t tempBytes() const override { return temp_; }
-  std::string kernelName() const override { return name_; }
+  std::string kernelName() const override {
+    if (!hybrid_)
+      return name_;
+    const int64_t values = values_.load(std::memory_order_relaxed);
+    char share[32];
+    std::snprintf(share, sizeof share, "%.2f%%",
+                  values ? 100.0 * residuals_.load() / values : 0.0);
+    return name_ + " (u8 on " +
+           std::to_string(hybridBands_.load(std::memory_order_relaxed)) +
+           " of " + std::to_string(bands_.load(std::memory_order_relaxed)) +
+           " bands, residual events " + share + " of values)";
+  }
 
 private:
+  /// Buffers of the hybrid form of `pixels` pixels.
+  struct Split {
+    uint8_t *d8;
+    int32_t *rowStart, *chan, *val;
+  };
+  Split splitAt(uint8_t *base, int64_t pixels) const;
+  size_t splitBytes(int64_t pixels) const;
   /// d of output rows [r0, r1) into rows of dStride_ int16 at `d`.
   void depthwise(const Frame &frame, const uint8_t *x, int64_t r0, int64_t r1,
                  int16_t *d) const;
-  /// The pointwise product of pixels [p0, p1) (d rows from `d`, pixel p0
-  /// first) with block b.
-  void pointwise(const Frame &frame, const int16_t *d, int b, int64_t p0,
+  /// The hybrid form of `pixels` pixels of d, or a view of d as int16 when
+  /// residuals would be too many.
+  DView split(const int16_t *d, int64_t first, int64_t pixels,
+              const Split &buffers) const;
+  /// The pointwise product of pixels [p0, p1) of view `v` with block b.
+  void pointwise(const Frame &frame, const DView &v, int b, int64_t p0,
                  int64_t p1, uint8_t *dst, int64_t *sums) const;
 
   const KernelTable &k_;
   ConvShape s_;
   std::vector<int16_t> dw_;
-  int64_t cPad_ = 0, dStride_ = 0;
-  PackedWeights pw_;
+  int64_t cPad_ = 0, dStride_ = 0, d8Stride_ = 0, fPad_ = 0;
+  PackedWeights pw_, pw8_;
+  std::vector<int16_t> wc_; ///< pointwise weights [c][fPad_] (residuals)
   std::unique_ptr<Epilogue> epi_;
+  /// The hybrid form's centres and epilogue, replaced once, on the first
+  /// frame, by centres measured on it (calibrate()).
+  mutable std::vector<int16_t> center_;
+  mutable std::unique_ptr<Epilogue> epi8_;
+  mutable std::once_flag calibrated_;
+  std::vector<int64_t> pwWeights_; ///< (c, f) for the centre correction
+  /// Centres each channel of the hybrid form on its mean d over the first
+  /// band of the first frame, so that few values leave int8.
+  void calibrate(const Frame &frame, const uint8_t *x) const;
+  std::unique_ptr<Epilogue> hybridEpilogue() const;
   ElemKind outKind_;
   bool wholeFrame_ = false;
+  bool hybrid_ = false; ///< whether the hybrid form pays (kHybridChannels)
   int64_t bandRows_ = 1;
   int mrMax_ = 1;
   size_t scratch_ = 0, temp_ = 0;
-  int64_t accOff_ = 0, dwOff_ = 0, bandOff_ = 0;
-  int64_t dOff_ = 0, convOff_ = 0, sumsOff_ = 0;
+  int64_t accOff_ = 0, dwOff_ = 0, bandOff_ = 0, bandSplitOff_ = 0;
+  int64_t dOff_ = 0, splitOff_ = 0, convOff_ = 0, sumsOff_ = 0;
   std::string name_;
+  mutable std::atomic<int64_t> bands_{0}, hybridBands_{0}, residuals_{0},
+      values_{0};
 };
 
 SeparableOp::SeparableOp(const OpContext &ctx) : k_(ctx.kernels) {
@@ -86,13 +144,27 @@ SeparableOp::SeparableOp(const OpContext &ctx) : k_(ctx.kernels) {
   if (dBound > 32767)
     unsupported(layer, "depthwise sums that could exceed 16 bits");
   pw_ = packWeights(pw, 1, c, f, DotKind::S16S16, k_);
+  pw8_ = packWeights(pw, 1, c, f, DotKind::U8S8Wide, k_);
   if (static_cast<long double>(dBound) * pw_.maxAbs * c >= 2147483647.0L)
     unsupported(layer, "pointwise sums that could exceed 32 bits");
   dStride_ = roundUp(c, 2);
+  d8Stride_ = roundUp(c, 4);
+  // Below about 128 input channels the split costs more than the uint8
+  // product saves (bench/README.md, MobileNet's first separable layers).
+  constexpr int64_t kHybridChannels = 128;
+  hybrid_ = c >= kHybridChannels;
+  fPad_ = roundUp(f, 16);
+  wc_.assign(c * fPad_, 0);
+  for (int64_t ch = 0; ch < c; ++ch)
+    for (int64_t o = 0; o < f; ++o)
+      wc_[ch * fPad_ + o] = static_cast<int16_t>(pw[ch * f + o]);
 
   outKind_ = elemKind(outType);
+  pwWeights_ = pw;
+  center_.assign(cPad_, 0);
   epi_ = std::make_unique<Epilogue>(OutputStage::v1(layer, outType), outKind_,
                                     k_);
+  epi8_ = hybridEpilogue();
   if (s_.pool == PoolType::Max && !epi_->stage().monotone())
     unsupported(layer, "max pooling after a non-monotone activation");
 
@@ -108,26 +180,120 @@ SeparableOp::SeparableOp(const OpContext &ctx) : k_(ctx.kernels) {
     bandRows_ = s_.oh;
   }
   // Scratch: tile row pointers, tile sums, one row of depthwise sums and,
-  // when banded, the band's d.
+  // when banded, the band's d in both forms.
+  const int64_t bandPixels = bandRows_ * s_.ow;
   accOff_ = roundUp(mrMax_ * 8, 64);
   dwOff_ = accOff_ + roundUp(int64_t(mrMax_) * k_.maxPanels * 16 * 4, 64);
   bandOff_ = dwOff_ + roundUp(s_.ow * cPad_ * 4, 64);
-  scratch_ = bandOff_ +
-             (wholeFrame_ ? 0 : roundUp(bandRows_ * s_.ow * dStride_ * 2, 64));
+  bandSplitOff_ = bandOff_ + roundUp(bandPixels * dStride_ * 2 + 64, 64);
+  scratch_ = wholeFrame_ ? bandOff_ : bandSplitOff_ + splitBytes(bandPixels);
   const int64_t esize = elemSize(outKind_);
   dOff_ = 0;
-  convOff_ = wholeFrame_ ? roundUp(dBytes, 64) : 0;
+  splitOff_ = wholeFrame_ ? roundUp(dBytes + 64, 64) : 0;
+  convOff_ = splitOff_ + (wholeFrame_ ? splitBytes(pixels) : 0);
   sumsOff_ = convOff_ + (s_.pool == PoolType::Max
                              ? roundUp(pixels * f * esize, 64)
                              : 0);
   temp_ = sumsOff_ + (s_.pool == PoolType::Average ? f * 8 : 0);
   name_ = "separable " + std::to_string(s_.kh) + "x" + std::to_string(s_.kw) +
-          "/" + std::to_string(s_.sh) + " depthwise-i16 + pointwise-s16" +
+          "/" + std::to_string(s_.sh) +
+          " depthwise-i16 + pointwise " +
+          (hybrid_ ? "u8+residual" : "s16") +
           (wholeFrame_ ? "" : " banded") +
           (s_.pool == PoolType::Max       ? " +maxpool"
            : s_.pool == PoolType::Average ? " +globalsum"
                                           : "") +
           (epi_->fast() ? " fused-requant" : " exact-stage");
+}
+
+std::unique_ptr<Epilogue> SeparableOp::hybridEpilogue() const {
+  // sum_c w d = sum_c w (u8 - 128 + o) + residuals.
+  const int64_t c = s_.c, f = s_.f;
+  std::vector<int32_t> correction(f);
+  for (int64_t o = 0; o < f; ++o) {
+    int64_t sum = 0;
+    for (int64_t ch = 0; ch < c; ++ch)
+      sum += pwWeights_[ch * f + o] * (int64_t(center_[ch]) - 128);
+    correction[o] = static_cast<int32_t>(sum);
+  }
+  return std::make_unique<Epilogue>(epi_->stage(), outKind_, k_,
+                                    std::move(correction));
+}
+
+void SeparableOp::calibrate(const Frame &frame, const uint8_t *x) const {
+  const int64_t rows = std::min(bandRows_, s_.oh), n = rows * s_.ow;
+  std::vector<int16_t> d(n * dStride_ + 64);
+  depthwise(frame, x, 0, rows, d.data());
+  // Centres keep the correction within int32: |sum w (o - 128)| < 2^31.
+  const int64_t limit = 2147483647 / std::max<int64_t>(1, pw_.maxAbs * s_.c) - 128;
+  for (int64_t ch = 0; ch < s_.c; ++ch) {
+    double sum = 0;
+    for (int64_t p = 0; p < n; ++p)
+      sum += d[p * dStride_ + ch];
+    center_[ch] = static_cast<int16_t>(std::clamp<int64_t>(
+        std::llround(sum / double(n)), -std::min<int64_t>(limit, 32767),
+        std::min<int64_t>(limit, 32767)));
+  }
+  epi8_ = hybridEpilogue();
+}
+
+/// Residuals allowed per value before a band falls back to int16.
+constexpr int64_t kResidualDivisor = 8;
+
+/// Residual slots of a split of `pixels` pixels: an eighth of the values,
+/// plus one pixel's worth (splitInt16 checks room per pixel).
+int64_t residualCapacity(int64_t pixels, int64_t c) {
+  return pixels * c / kResidualDivisor + c;
+}
+
+size_t SeparableOp::splitBytes(int64_t pixels) const {
+  // 64 more slots: the kernels store whole vectors past the last residual.
+  const int64_t capacity = residualCapacity(pixels, s_.c) + 64;
+  return roundUp(pixels * d8Stride_ + 64, 64) + roundUp((pixels + 1) * 4, 64) +
+         2 * roundUp(capacity * 4, 64);
+}
+
+SeparableOp::Split SeparableOp::splitAt(uint8_t *base, int64_t pixels) const {
+  const int64_t capacity = residualCapacity(pixels, s_.c) + 64;
+  Split s;
+  s.d8 = base;
+  base += roundUp(pixels * d8Stride_ + 64, 64);
+  s.rowStart = reinterpret_cast<int32_t *>(base);
+  base += roundUp((pixels + 1) * 4, 64);
+  s.chan = reinterpret_cast<int32_t *>(base);
+  base += roundUp(capacity * 4, 64);
+  s.val = reinterpret_cast<int32_t *>(base);
+  return s;
+}
+
+DView SeparableOp::split(const int16_t *d, int64_t first, int64_t pixels,
+                         const Split &b) const {
+  SplitInt16 sp;
+  sp.d = d;
+  sp.pixels = pixels;
+  sp.c = s_.c;
+  sp.dStride = dStride_;
+  sp.center = center_.data();
+  sp.d8 = b.d8;
+  sp.d8Stride = d8Stride_;
+  sp.rowStart = b.rowStart;
+  sp.chan = b.chan;
+  sp.val = b.val;
+  sp.capacity = residualCapacity(pixels, s_.c);
+  DView v;
+  v.d16 = d;
+  v.first = first;
+  bands_.fetch_add(1, std::memory_order_relaxed);
+  if (hybrid_ && k_.splitInt16(sp)) {
+    v.d8 = b.d8;
+    v.rowStart = b.rowStart;
+    v.chan = b.chan;
+    v.val = b.val;
+    hybridBands_.fetch_add(1, std::memory_order_relaxed);
+    residuals_.fetch_add(b.rowStart[pixels], std::memory_order_relaxed);
+    values_.fetch_add(pixels * s_.c, std::memory_order_relaxed);
+  }
+  return v;
 }
 
 void SeparableOp::depthwise(const Frame &frame, const uint8_t *x, int64_t r0,
@@ -157,25 +323,42 @@ void SeparableOp::depthwise(const Frame &frame, const uint8_t *x, int64_t r0,
   }
 }
 
-void SeparableOp::pointwise(const Frame &frame, const int16_t *d, int b,
+void SeparableOp::pointwise(const Frame &frame, const DView &v, int b,
                             int64_t p0, int64_t p1, uint8_t *dst,
                             int64_t *sums) const {
   uint8_t *scratch = frame.scratch();
   const uint8_t **ptrs = reinterpret_cast<const uint8_t **>(scratch);
   int32_t *acc = reinterpret_cast<int32_t *>(scratch + accOff_);
-  const int mr = k_.rows[pw_.blockPanels[b]];
+  const bool hybrid = v.d8 != nullptr;
+  const PackedWeights &w = hybrid ? pw8_ : pw_;
+  const Epilogue &epi = hybrid ? *epi8_ : *epi_;
+  const int nv = w.blockPanels[b];
+  const int mr = k_.rows[nv];
+  const int64_t ch0 = w.firstChannel(b);
+  const int nch = static_cast<int>(std::min<int64_t>(nv * 16, s_.f - ch0));
   const int64_t rowStride = s_.f * elemSize(outKind_);
+  TileResiduals res;
+  res.weights = &pw_;
+  res.chan = v.chan;
+  res.val = v.val;
   for (int64_t p = p0; p < p1; p += mr) {
     const int m = static_cast<int>(std::min<int64_t>(mr, p1 - p));
-    for (int r = 0; r < m; ++r)
-      ptrs[r] = reinterpret_cast<const uint8_t *>(d + (p - p0 + r) * dStride_);
-    runTile(k_, pw_, b, ptrs, m, acc, *epi_, dst + p * rowStride, rowStride,
-            sums);
+    const int64_t row0 = p - v.first;
+    ptrs[0] = hybrid ? v.d8 + row0 * d8Stride_
+                     : reinterpret_cast<const uint8_t *>(v.d16 + row0 * dStride_);
+    res.start = hybrid ? v.rowStart + row0 : nullptr;
+    runTile(k_, w, b, ptrs, m, acc, epi, dst + p * rowStride, rowStride, sums,
+            nullptr, 0, hybrid ? &res : nullptr,
+            hybrid ? d8Stride_ : dStride_ * 2);
   }
+  (void)ch0;
+  (void)nch;
 }
 
 void SeparableOp::run(const Frame &frame) const {
   const uint8_t *x = in(frame);
+  if (hybrid_)
+    std::call_once(calibrated_, [&] { calibrate(frame, x); });
   uint8_t *tmp = temp(frame);
   uint8_t *dst = s_.pool == PoolType::Max ? tmp + convOff_ : out(frame);
   int64_t *sums = nullptr;
@@ -190,6 +373,7 @@ void SeparableOp::run(const Frame &frame) const {
     parallelFor(frame, s_.oh, 4, [&](int64_t r0, int64_t r1) {
       depthwise(frame, x, r0, r1, d + r0 * s_.ow * dStride_);
     });
+    const DView v = split(d, 0, pixels, splitAt(tmp + splitOff_, pixels));
     int64_t chunk = pixels;
     if (frame.parallel && !sums)
       chunk = std::max<int64_t>(roundUp(pixels / 4 + 1, mrMax_), 2 * mrMax_);
@@ -198,20 +382,23 @@ void SeparableOp::run(const Frame &frame) const {
       for (int64_t i = i0; i < i1; ++i) {
         const int b = static_cast<int>(i / chunks);
         const int64_t p0 = (i % chunks) * chunk;
-        pointwise(frame, d + p0 * dStride_, b, p0,
-                  std::min(pixels, p0 + chunk), dst, sums);
+        pointwise(frame, v, b, p0, std::min(pixels, p0 + chunk), dst, sums);
       }
     });
   } else {
     const int64_t bands = (s_.oh + bandRows_ - 1) / bandRows_;
     parallelFor(frame, bands, 1, [&](int64_t i0, int64_t i1) {
-      int16_t *d = reinterpret_cast<int16_t *>(frame.scratch() + bandOff_);
+      uint8_t *scratch = frame.scratch();
+      int16_t *d = reinterpret_cast<int16_t *>(scratch + bandOff_);
       for (int64_t band = i0; band < i1; ++band) {
         const int64_t r0 = band * bandRows_;
         const int64_t r1 = std::min(s_.oh, r0 + bandRows_);
         depthwise(frame, x, r0, r1, d);
+        const int64_t n = (r1 - r0) * s_.ow;
+        const DView v =
+            split(d, r0 * s_.ow, n, splitAt(scratch + bandSplitOff_, n));
         for (int b = 0; b < blocks; ++b)
-          pointwise(frame, d, b, r0 * s_.ow, r1 * s_.ow, dst, nullptr);
+          pointwise(frame, v, b, r0 * s_.ow, r1 * s_.ow, dst, nullptr);
       }
     });
   }
