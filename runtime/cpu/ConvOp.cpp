@@ -148,7 +148,7 @@ ConvOp::ConvOp(const OpContext &ctx) : k_(ctx.kernels) {
           (s_.pool == PoolType::Max       ? " +maxpool"
            : s_.pool == PoolType::Average ? " +globalsum"
                                           : "") +
-          (epi_->fast() ? " fused-requant" : " exact-stage");
+          epi_->describe();
 }
 
 void ConvOp::tiles(const Frame &frame, const uint8_t *x, int b, int64_t y0,

@@ -106,7 +106,7 @@ DenseOp::DenseOp(const OpContext &ctx) : k_(ctx.kernels) {
   name_ = std::string(v1 ? "fully-connected" : "dense1d") + " gemv" +
           (kind == DotKind::U8S8 ? " u8" : " u8-wide") +
           (offset_ ? " signed" : "") +
-          (epi_->fast() ? " fused-requant" : " exact-stage");
+          epi_->describe();
 }
 
 void DenseOp::run(const Frame &frame) const {

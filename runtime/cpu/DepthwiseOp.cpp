@@ -97,7 +97,7 @@ DepthwiseOp::DepthwiseOp(const OpContext &ctx) : k_(ctx.kernels) {
           (s_.pool == PoolType::Max       ? " +maxpool"
            : s_.pool == PoolType::Average ? " +globalsum"
                                           : "") +
-          (epi_->fast() ? " fused-requant" : " exact-stage");
+          epi_->describe();
 }
 
 void DepthwiseOp::run(const Frame &frame) const {

@@ -60,6 +60,14 @@ public:
 
   const OutputStage &stage() const { return stage_; }
   bool fast() const { return fast_ != nullptr; }
+  /// " fused-requant" (-f32, -i64 for those forms) or " exact-stage", for
+  /// kernel names.
+  const char *describe() const {
+    return !fast_                              ? " exact-stage"
+           : fast_->form == StageForm::Int64 ? " fused-requant-i64"
+           : fast_->form == StageForm::Float ? " fused-requant-f32"
+                                             : " fused-requant";
+  }
   int64_t channels() const { return stage_.channels(); }
 
 private:

@@ -15,6 +15,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cmath>
 #include <array>
 #include <cstring>
 #include <utility>
@@ -171,18 +172,27 @@ AKIDA_AVX2 void requant(const RequantTile &t) {
     return false;
   }();
   int j = 0;
-  for (; !s.wide && j + 8 <= t.channels; j += 8) {
+  for (; s.form != StageForm::Int64 && j + 8 <= t.channels; j += 8) {
     const int ch = t.ch0 + j;
     const __m256i lo = load8(s.lo.data() + ch), hi = load8(s.hi.data() + ch);
     const __m256i mul = load8(s.mul.data() + ch), add = load8(s.add.data() + ch);
     const __m256i sh = load8(s.shift.data() + ch), off = load8(s.offset.data() + ch);
     const __m256i top = load8(s.top.data() + ch);
+    const __m256 fa = _mm256_loadu_ps(s.fa.data() + ch);
+    const __m256 fb = _mm256_loadu_ps(s.fb.data() + ch);
+    const bool flt = s.form == StageForm::Float;
     const __m256i bias = t.accBias ? load8(t.accBias + j) : _mm256_setzero_si256();
     for (int r = 0; r < t.rows; ++r) {
       __m256i v = _mm256_add_epi32(load8(t.acc + r * t.accStride + j), bias);
       v = _mm256_min_epi32(_mm256_max_epi32(v, lo), hi);
-      v = _mm256_mullo_epi32(_mm256_sub_epi32(v, lo), mul);
-      v = _mm256_srav_epi32(_mm256_add_epi32(v, add), sh);
+      v = _mm256_sub_epi32(v, lo);
+      if (flt) {
+        v = _mm256_cvtps_epi32(_mm256_floor_ps(
+            _mm256_fmadd_ps(_mm256_cvtepi32_ps(v), fa, fb)));
+      } else {
+        v = _mm256_mullo_epi32(v, mul);
+        v = _mm256_srav_epi32(_mm256_add_epi32(v, add), sh);
+      }
       v = _mm256_add_epi32(_mm256_min_epi32(v, top), off);
       const __m128i p16 = _mm_packs_epi32(_mm256_castsi256_si128(v),
                                           _mm256_extracti128_si256(v, 1));
@@ -198,8 +208,18 @@ AKIDA_AVX2 void requant(const RequantTile &t) {
       int64_t v = int64_t(t.acc[r * t.accStride + j]) +
                   (t.accBias ? t.accBias[j] : 0);
       v = std::clamp<int64_t>(v, s.lo[ch], s.hi[ch]) - s.lo[ch];
-      v = s.wide ? (v * s.mul64[ch] + s.add64[ch]) >> s.shift64[ch]
-                 : (v * s.mul[ch] + s.add[ch]) >> s.shift[ch];
+      switch (s.form) {
+      case StageForm::Int32:
+        v = (v * s.mul[ch] + s.add[ch]) >> s.shift[ch];
+        break;
+      case StageForm::Float:
+        v = static_cast<int64_t>(
+            std::floor(std::fma(static_cast<float>(v), s.fa[ch], s.fb[ch])));
+        break;
+      case StageForm::Int64:
+        v = (v * s.mul64[ch] + s.add64[ch]) >> s.shift64[ch];
+        break;
+      }
       t.out[r * t.outStride + j] = static_cast<uint8_t>(
           std::min<int64_t>(v, s.top[ch]) + s.offset[ch]);
     }

@@ -38,20 +38,24 @@ AKIDA_AVX512 inline __m512i broadcast4(const uint8_t *p) {
 /// The fixed-point stage of 16 channels (OutputStage.h), in registers.
 struct Stage16 {
   __m512i lo, hi, mul, add, sh, top, off, bias;
-  __m512i mulA, mulB, addA, addB, shA, shB; // the wide form
-  bool wide;
+  __m512i mulA, mulB, addA, addB, shA, shB; // the Int64 form
+  __m512 fa, fb;                            // the Float form
+  StageForm form;
 };
 
 AKIDA_AVX512 inline Stage16 loadStage(const FastStage &s, int ch,
                                       const int32_t *bias, __mmask16 m) {
   Stage16 p;
-  p.wide = s.wide;
+  p.form = s.form;
   p.lo = _mm512_loadu_si512(s.lo.data() + ch);
   p.hi = _mm512_loadu_si512(s.hi.data() + ch);
   p.top = _mm512_loadu_si512(s.top.data() + ch);
   p.off = _mm512_loadu_si512(s.offset.data() + ch);
   p.bias = bias ? _mm512_maskz_loadu_epi32(m, bias) : _mm512_setzero_si512();
-  if (p.wide) {
+  if (p.form == StageForm::Float) {
+    p.fa = _mm512_loadu_ps(s.fa.data() + ch);
+    p.fb = _mm512_loadu_ps(s.fb.data() + ch);
+  } else if (p.form == StageForm::Int64) {
     p.mulA = _mm512_loadu_si512(s.mul64.data() + ch);
     p.mulB = _mm512_loadu_si512(s.mul64.data() + ch + 8);
     p.addA = _mm512_loadu_si512(s.add64.data() + ch);
@@ -71,7 +75,11 @@ AKIDA_AVX512 inline __m512i applyStage(const Stage16 &p, __m512i v) {
   v = _mm512_add_epi32(v, p.bias);
   v = _mm512_min_epi32(_mm512_max_epi32(v, p.lo), p.hi);
   v = _mm512_sub_epi32(v, p.lo);
-  if (p.wide) {
+  if (p.form == StageForm::Float) {
+    v = _mm512_cvt_roundps_epi32(
+        _mm512_fmadd_ps(_mm512_cvtepi32_ps(v), p.fa, p.fb),
+        _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  } else if (p.form == StageForm::Int64) {
     __m512i a = _mm512_cvtepu32_epi64(_mm512_castsi512_si256(v));
     __m512i b = _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(v, 1));
     a = _mm512_srlv_epi64(_mm512_add_epi64(_mm512_mul_epu32(a, p.mulA), p.addA),

@@ -8,6 +8,7 @@
 #include "runtime/cpu/Kernels.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace akida::cpu {
@@ -98,8 +99,18 @@ void requant(const RequantTile &t) {
       if (t.accBias)
         v += t.accBias[j];
       v = std::clamp<int64_t>(v, s.lo[ch], s.hi[ch]) - s.lo[ch];
-      v = s.wide ? (v * s.mul64[ch] + s.add64[ch]) >> s.shift64[ch]
-                 : (v * s.mul[ch] + s.add[ch]) >> s.shift[ch];
+      switch (s.form) {
+      case StageForm::Int32:
+        v = (v * s.mul[ch] + s.add[ch]) >> s.shift[ch];
+        break;
+      case StageForm::Float:
+        v = static_cast<int64_t>(
+            std::floor(std::fma(static_cast<float>(v), s.fa[ch], s.fb[ch])));
+        break;
+      case StageForm::Int64:
+        v = (v * s.mul64[ch] + s.add64[ch]) >> s.shift64[ch];
+        break;
+      }
       out[j] = static_cast<uint8_t>(std::min<int64_t>(v, s.top[ch]) +
                                     s.offset[ch]);
     }

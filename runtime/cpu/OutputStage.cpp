@@ -178,26 +178,92 @@ int64_t OutputStage::finishSum(int64_t sum, int64_t ch) const {
 }
 
 int64_t FixedPoint::apply(int64_t acc) const {
-  const __int128 t = std::clamp<int64_t>(acc, lo, hi) - int64_t(lo);
-  const __int128 q = (t * mul + add) >> shift;
-  return static_cast<int64_t>(std::min<__int128>(q, top)) + offset;
+  const int64_t t = std::clamp<int64_t>(acc, lo, hi) - int64_t(lo);
+  int64_t q;
+  if (form == StageForm::Float) // as vfmadd: one rounding, then floor
+    q = static_cast<int64_t>(
+        std::floor(std::fma(static_cast<float>(t), fa, fb)));
+  else
+    q = static_cast<int64_t>((__int128(t) * mul + add) >> shift);
+  return std::min<int64_t>(q, top) + offset;
 }
 
+namespace {
+
+/// The float form: q(x) = floor(fma(x, a, b)) stepping exactly at the
+/// thresholds. Candidates for a around the mean slope and inside the exact
+/// slope interval, b in the middle of what the steps allow; each checked
+/// with the float arithmetic itself.
+bool fitFloat(const std::vector<int64_t> &thresholds, double amin,
+              double amax, double step, FixedPoint &out) {
+  const int64_t m = static_cast<int64_t>(thresholds.size());
+  const int64_t lo = thresholds.front();
+  const int64_t range = thresholds.back() + 1 - lo;
+  if (range >= (int64_t(1) << 24))
+    return false; // t must convert to float exactly
+  auto q = [](int64_t x, float a, float b) {
+    return std::floor(std::fma(static_cast<float>(x), a, b));
+  };
+  auto works = [&](float a, float b) {
+    if (q(0, a, b) != 0.0f)
+      return false;
+    for (int64_t k = 0; k < m; ++k) {
+      const int64_t x = thresholds[k] - lo;
+      if (q(x, a, b) > float(k) || q(x + 1, a, b) < float(k + 1))
+        return false;
+    }
+    return true;
+  };
+  std::vector<float> slopes;
+  float base = static_cast<float>(1.0 / step);
+  for (int u = 0; u < 4; ++u) {
+    slopes.push_back(base);
+    slopes.push_back(std::nextafter(base, 0.0f));
+    base = std::nextafter(base, 1e30f);
+  }
+  if (amax > amin && amax < 1e30)
+    slopes.push_back(static_cast<float>((amin + amax) / 2));
+  for (float a : slopes) {
+    if (!(a > 0))
+      continue;
+    double lowB = 0, highB = 1;
+    for (int64_t k = 0; k < m; ++k) {
+      const double x = double(thresholds[k] - lo);
+      lowB = std::max(lowB, double(k + 1) - (x + 1) * a);
+      highB = std::min(highB, double(k + 1) - x * a);
+    }
+    if (lowB >= highB)
+      continue;
+    for (double w : {0.5, 0.25, 0.75, 0.1, 0.9}) {
+      const float b = static_cast<float>(lowB + (highB - lowB) * w);
+      if (works(a, b)) {
+        out.fa = a;
+        out.fb = b;
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+} // namespace
+
 bool fitFixedPoint(const std::vector<int64_t> &thresholds, int64_t gmin,
-                   bool wide, FixedPoint &out) {
+                   StageForm form, FixedPoint &out) {
   using i128 = __int128;
   const int64_t m = static_cast<int64_t>(thresholds.size());
   out = FixedPoint{};
+  out.form = form;
   if (gmin < INT32_MIN || gmin > INT32_MAX || gmin + m > INT32_MAX)
     return false;
   out.offset = static_cast<int32_t>(gmin);
-  out.wide = wide;
   if (m == 0)
     return true; // constant
   const int64_t lo = thresholds.front(), hi = thresholds.back() + 1;
   if (lo < INT32_MIN || hi > INT32_MAX)
     return false;
   const int64_t range = hi - lo;
+  const bool wide = form == StageForm::Int64;
   const i128 limit = wide ? i128(INT64_MAX) : i128(INT32_MAX);
   // Mean distance between thresholds, in accumulator units.
   double step = m >= 2 ? double(thresholds.back() - thresholds.front()) /
@@ -246,6 +312,15 @@ bool fitFixedPoint(const std::vector<int64_t> &thresholds, int64_t gmin,
     out.top = static_cast<int32_t>(m);
     return true;
   };
+  if (form == StageForm::Float) {
+    slopeBounds();
+    if (!fitFloat(thresholds, amin, amax, step, out))
+      return false;
+    out.lo = static_cast<int32_t>(lo);
+    out.hi = static_cast<int32_t>(hi);
+    out.top = static_cast<int32_t>(m);
+    return true;
+  }
   for (int s = wide ? 62 : 30; s >= 0; --s) {
     const double base = std::ldexp(1.0, s) / step;
     if (base < 4294967295.0 && double(range) * base <= double(limit))
@@ -271,21 +346,17 @@ void OutputStage::buildFast() {
   hasFast_ = false;
   if (!monotone_ || outBits_ > 8 || (isV1_ && !v1Active_))
     return;
-  const int64_t padded = (channels_ + 15) / 16 * 16;
-  FastStage f;
-  for (auto *v : {&f.lo, &f.hi, &f.mul, &f.add, &f.shift, &f.top, &f.offset})
-    v->assign(padded, 0);
-  for (auto *v : {&f.mul64, &f.add64, &f.shift64})
-    v->assign(padded, 0);
-  std::vector<FixedPoint> fits(channels_);
-  std::vector<int64_t> thresholds;
+  // The steps of every channel: thresholds[k] is the largest p with
+  // finish(p) <= gmin + k, found by galloping up from the previous
+  // threshold then bisecting.
+  std::vector<std::vector<int64_t>> steps(channels_);
+  std::vector<int64_t> gmins(channels_);
   for (int64_t ch = 0; ch < channels_; ++ch) {
     const int64_t gmin = finish(INT32_MIN, ch), gmax = finish(INT32_MAX, ch);
     if (gmax < gmin || gmax - gmin > 255)
       return;
-    // thresholds[k]: the largest p with finish(p) <= gmin + k, found by
-    // galloping up from the previous threshold then bisecting.
-    thresholds.clear();
+    gmins[ch] = gmin;
+    std::vector<int64_t> &thresholds = steps[ch];
     int64_t good = INT32_MIN;
     for (int64_t k = 0; k < gmax - gmin; ++k) {
       const int64_t target = gmin + k;
@@ -305,38 +376,52 @@ void OutputStage::buildFast() {
       }
       thresholds.push_back(good);
     }
-    FixedPoint &fp = fits[ch];
-    if (!fitFixedPoint(thresholds, gmin, false, fp) &&
-        !fitFixedPoint(thresholds, gmin, true, fp))
-      return;
-    // Equal at every step and at both ends, and both non-decreasing: equal
-    // everywhere on int32.
-    auto same = [&](int64_t p) { return fp.apply(p) == finish(p, ch); };
-    if (!same(INT32_MIN) || !same(INT32_MAX))
-      return;
-    for (int64_t t : thresholds)
-      if (!same(t) || !same(t + 1))
-        return;
-    f.wide = f.wide || fp.wide;
   }
-  for (int64_t ch = 0; ch < channels_; ++ch) {
-    const FixedPoint &fp = fits[ch];
-    f.lo[ch] = fp.lo;
-    f.hi[ch] = fp.hi;
-    f.top[ch] = fp.top;
-    f.offset[ch] = fp.offset;
-    if (!fp.wide) {
+  // One form for the whole layer: the cheapest every channel fits.
+  std::vector<FixedPoint> fits(channels_);
+  for (StageForm form :
+       {StageForm::Int32, StageForm::Float, StageForm::Int64}) {
+    bool all = true;
+    for (int64_t ch = 0; ch < channels_ && all; ++ch) {
+      FixedPoint &fp = fits[ch];
+      all = fitFixedPoint(steps[ch], gmins[ch], form, fp);
+      // Equal at every step and at both ends, and both non-decreasing:
+      // equal everywhere on int32.
+      auto same = [&](int64_t p) { return fp.apply(p) == finish(p, ch); };
+      all = all && same(INT32_MIN) && same(INT32_MAX);
+      for (size_t k = 0; all && k < steps[ch].size(); ++k)
+        all = same(steps[ch][k]) && same(steps[ch][k] + 1);
+    }
+    if (!all)
+      continue;
+    const int64_t padded = (channels_ + 15) / 16 * 16;
+    FastStage f;
+    f.form = form;
+    for (auto *v : {&f.lo, &f.hi, &f.mul, &f.add, &f.shift, &f.top, &f.offset})
+      v->assign(padded, 0);
+    for (auto *v : {&f.mul64, &f.add64, &f.shift64})
+      v->assign(padded, 0);
+    f.fa.assign(padded, 0.0f);
+    f.fb.assign(padded, 0.0f);
+    for (int64_t ch = 0; ch < channels_; ++ch) {
+      const FixedPoint &fp = fits[ch];
+      f.lo[ch] = fp.lo;
+      f.hi[ch] = fp.hi;
+      f.top[ch] = fp.top;
+      f.offset[ch] = fp.offset;
       f.mul[ch] = static_cast<int32_t>(fp.mul);
       f.add[ch] = static_cast<int32_t>(fp.add);
       f.shift[ch] = static_cast<int32_t>(fp.shift);
+      f.mul64[ch] = fp.mul;
+      f.add64[ch] = fp.add;
+      f.shift64[ch] = fp.shift;
+      f.fa[ch] = fp.fa;
+      f.fb[ch] = fp.fb;
     }
-    // Every narrow form is also a valid wide one.
-    f.mul64[ch] = fp.mul;
-    f.add64[ch] = fp.add;
-    f.shift64[ch] = fp.shift;
+    fast_ = std::move(f);
+    hasFast_ = true;
+    return;
   }
-  fast_ = std::move(f);
-  hasFast_ = true;
 }
 
 } // namespace akida::cpu

@@ -28,14 +28,20 @@
 
 namespace akida::cpu {
 
+/// How a fast stage computes q from t (OutputStage below):
+///  * Int32: (t * mul + add) >> shift with t * mul + add below 2^31;
+///  * Float: floor(fma(float(t), fa, fb)) in float32 (t below 2^24; the
+///    fused multiply-add rounds once), for steps too large for Int32;
+///  * Int64: (t * mul64 + add64) >> shift64 below 2^63, mul64 below 2^32.
+enum class StageForm : uint8_t { Int32, Float, Int64 };
+
 /// The fixed-point form of a stage, one entry per channel (padded with
-/// neutral entries to a multiple of 16 channels). In the narrow form
-/// t * mul + add fits 31 bits (int32 lanes: mul, add, shift); steps too
-/// large for that precision take the wide form, where it fits 63 bits
-/// (mul < 2^32, 64-bit lanes: mul64, add64, shift64).
+/// neutral entries to a multiple of 16 channels). Every channel of a layer
+/// uses the same form.
 struct FastStage {
-  bool wide = false;
+  StageForm form = StageForm::Int32;
   std::vector<int32_t> lo, hi, mul, add, shift, top, offset;
+  std::vector<float> fa, fb;
   std::vector<int64_t> mul64, add64, shift64;
 };
 
@@ -99,12 +105,12 @@ private:
 struct FixedPoint {
   int32_t lo = 0, hi = 0, top = 0, offset = 0;
   int64_t mul = 0, add = 0, shift = 0;
-  bool wide = false; ///< t * mul + add needs more than 31 bits
+  float fa = 0, fb = 0;
+  StageForm form = StageForm::Int32;
   int64_t apply(int64_t acc) const;
 };
-/// `wide` allows t * mul + add up to 63 bits (mul below 2^32).
 bool fitFixedPoint(const std::vector<int64_t> &thresholds, int64_t gmin,
-                   bool wide, FixedPoint &out);
+                   StageForm form, FixedPoint &out);
 
 } // namespace akida::cpu
 

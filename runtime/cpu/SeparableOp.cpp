@@ -203,7 +203,7 @@ SeparableOp::SeparableOp(const OpContext &ctx) : k_(ctx.kernels) {
           (s_.pool == PoolType::Max       ? " +maxpool"
            : s_.pool == PoolType::Average ? " +globalsum"
                                           : "") +
-          (epi_->fast() ? " fused-requant" : " exact-stage");
+          epi_->describe();
 }
 
 std::unique_ptr<Epilogue> SeparableOp::hybridEpilogue() const {

@@ -144,7 +144,7 @@ TransposedOp::TransposedOp(const OpContext &ctx) : k_(ctx.kernels) {
   name_ = std::string(depthwise_ ? "depthwise-transposed" : "transposed") +
           " " + std::to_string(k_size_) + "x" + std::to_string(k_size_) +
           "/2 " + (depthwise_ ? "gather" : "parity-class implicit-gemm") +
-          (classes_[0][0].epi->fast() ? " fused-requant" : " exact-stage");
+          classes_[0][0].epi->describe();
 }
 
 void TransposedOp::gemmRow(const Frame &frame, const uint8_t *x,

@@ -44,13 +44,19 @@ ActType outType(int64_t units, int bits, bool isSigned) {
 /// The fast form applied to one value, as the kernels compute it.
 int64_t applyFast(const cpu::FastStage &f, int64_t ch, int64_t acc) {
   int64_t v = std::clamp<int64_t>(acc, f.lo[ch], f.hi[ch]) - f.lo[ch];
-  if (f.wide) {
-    // 64-bit lanes: t * mul + add < 2^63.
+  switch (f.form) {
+  case cpu::StageForm::Int64: // 64-bit lanes: t * mul + add < 2^63
     v = (v * f.mul64[ch] + f.add64[ch]) >> f.shift64[ch];
-  } else {
-    // int32 lanes: t * mul + add < 2^31.
+    break;
+  case cpu::StageForm::Float: // float32 lanes: t exact, one rounding
+    EXPECT_LT(v, int64_t(1) << 24);
+    v = static_cast<int64_t>(
+        std::floor(std::fma(static_cast<float>(v), f.fa[ch], f.fb[ch])));
+    break;
+  case cpu::StageForm::Int32: // int32 lanes: t * mul + add < 2^31
     EXPECT_LE(v * f.mul[ch] + f.add[ch], INT32_MAX);
     v = (v * f.mul[ch] + f.add[ch]) >> f.shift[ch];
+    break;
   }
   return std::min<int64_t>(v, f.top[ch]) + f.offset[ch];
 }
@@ -135,6 +141,21 @@ TEST(OutputStage, V2ScaleShiftReluClipHaveAnExactFastForm) {
   }
 }
 
+TEST(OutputStage, LargeStepsTakeTheFloatForm) {
+  // An input convolution's potentials: steps of thousands.
+  std::mt19937 rng(9);
+  std::vector<int64_t> t;
+  std::vector<float> steps;
+  for (float s : {2345.6f, 12345.6f, 7777.7f, 40000.0f}) {
+    steps.push_back(s);
+    t.push_back(static_cast<int64_t>(rng() % 20001) - 10000);
+  }
+  OutputStage s = OutputStage::v1(v1Layer(4, t, steps), outType(t.size(), 4, false));
+  ASSERT_NE(s.fast(), nullptr);
+  EXPECT_EQ(s.fast()->form, cpu::StageForm::Float);
+  expectFastExact(s, rng);
+}
+
 TEST(OutputStage, FixedPointFitsAnAffineStaircase) {
   // floor((x * 3 + 1) / 8) on [0, 40]: thresholds where it steps up.
   std::vector<int64_t> thresholds;
@@ -145,7 +166,7 @@ TEST(OutputStage, FixedPointFitsAnAffineStaircase) {
     thresholds.push_back(x - 1 + 100);
   }
   cpu::FixedPoint fp;
-  ASSERT_TRUE(cpu::fitFixedPoint(thresholds, 0, false, fp));
+  ASSERT_TRUE(cpu::fitFixedPoint(thresholds, 0, cpu::StageForm::Int32, fp));
   for (int64_t p = 50; p < 200; ++p) {
     int64_t want = 0;
     for (int64_t t : thresholds)
