@@ -2,6 +2,9 @@
 
 #include "compiler/onnx/Legalize.h"
 
+#include "compiler/onnx/QuantizedWeights.h"
+#include "compiler/onnx/Requantize.h"
+#include "compiler/onnx/WeightLayout.h"
 #include "runtime/reference/Shapes.h"
 
 #include <algorithm>
@@ -21,13 +24,6 @@ struct QValue {
   int bits = 8;
   bool isSigned = false;
   std::array<int64_t, 3> shape{}; ///< rows, columns, channels
-};
-
-/// Integer weights with their scale per output channel.
-struct QWeights {
-  std::vector<int64_t> q; ///< in the ONNX layout of the weight tensor
-  std::vector<int64_t> dims;
-  std::vector<double> scale; ///< per output channel
 };
 
 /// An Akida layer in the making: the ONNX block it absorbs.
@@ -103,12 +99,7 @@ private:
 
   const Tensor &constantInput(const Node &n, size_t i,
                               const char *what) const {
-    const Tensor *t =
-        i < n.inputs.size() ? g_.constant(n.inputs[i]) : nullptr;
-    if (!t)
-      fail(n, std::string(what) + " (input " + std::to_string(i) +
-                  ") must be a constant");
-    return *t;
+    return g_.constantInput(n, i, what);
   }
 
   /// The single node reading `value`, or null when none (or a graph output).
@@ -221,108 +212,6 @@ private:
             "MatMul)");
   }
 
-  // ---------------------------------------------------------------- weights
-
-  QWeights weights(const Node &n, const std::string &name, int axis) const {
-    const Node *dq = g_.producer(name);
-    if (!dq || dq->opType != "DequantizeLinear") {
-      if (g_.constant(name))
-        fail(n, "its weights '" + name +
-                    "' are float; a QDQ model quantizes them "
-                    "(DequantizeLinear of int8 values)");
-      fail(n, "its weights '" + name + "' are not a constant");
-    }
-    done_.insert(dq);
-    const Tensor &scale = constantInput(*dq, 1, "the weight scale");
-    QWeights w;
-    const Tensor *values = g_.constant(dq->inputs[0]);
-    if (values) {
-      w.dims = values->dims;
-      for (double v : values->values)
-        w.q.push_back(static_cast<int64_t>(v));
-    } else {
-      const Node *q = g_.producer(dq->inputs[0]);
-      if (!q || q->opType != "QuantizeLinear" || !g_.constant(q->inputs[0]))
-        fail(n, "its weights are not DequantizeLinear of a constant or of "
-                "QuantizeLinear(constant)");
-      done_.insert(q);
-      const Tensor &f = *g_.constant(q->inputs[0]);
-      const Tensor &qs = constantInput(*q, 1, "the weight scale");
-      if (qs.values != scale.values)
-        fail(n, "its weights are quantized and de-quantized with different "
-                "scales");
-      w.dims = f.dims;
-      const int64_t qaxis = q->getInt("axis", 1);
-      const int64_t lo = -128, hi = 127;
-      for (int64_t i = 0; i < f.size(); ++i) {
-        double s = qs.size() == 1 ? qs.values[0]
-                                  : qs.values[channelOf(f.dims, qaxis, i)];
-        double v = s > 0 ? std::nearbyint(f.values[i] / s) : 0;
-        w.q.push_back(std::clamp(static_cast<int64_t>(v), lo, hi));
-      }
-    }
-    if (dq->inputs.size() > 2 && !dq->inputs[2].empty()) {
-      const Tensor *zp = g_.constant(dq->inputs[2]);
-      if (zp)
-        for (double z : zp->values)
-          if (z != 0)
-            fail(n, "its weights have a non-zero zero point; Akida weights "
-                    "are symmetric");
-    }
-    const int64_t channels = w.dims.at(axis);
-    const int64_t dqAxis = dq->getInt("axis", 1);
-    if (scale.size() == 1) {
-      w.scale.assign(static_cast<size_t>(channels), scale.values[0]);
-    } else if (scale.size() == channels && dqAxis == axis) {
-      w.scale = scale.values;
-    } else {
-      fail(n, "its weight scale has " + std::to_string(scale.size()) +
-                  " values along axis " + std::to_string(dqAxis) +
-                  "; expected one, or one per output channel along axis " +
-                  std::to_string(axis));
-    }
-    for (double s : w.scale)
-      if (s < 0 || !std::isfinite(s))
-        fail(n, "its weight scales must be finite and non-negative");
-    return w;
-  }
-
-  static int64_t channelOf(const std::vector<int64_t> &dims, int64_t axis,
-                           int64_t flat) {
-    int64_t inner = 1;
-    for (size_t d = static_cast<size_t>(axis) + 1; d < dims.size(); ++d)
-      inner *= dims[d];
-    return (flat / inner) % dims[static_cast<size_t>(axis)];
-  }
-
-  /// Float bias per output channel (zeros when absent).
-  std::vector<double> bias(const Node &n, size_t input,
-                           int64_t channels) const {
-    std::vector<double> out(static_cast<size_t>(channels), 0.0);
-    if (n.inputs.size() <= input || n.inputs[input].empty())
-      return out;
-    const std::string &name = n.inputs[input];
-    const Tensor *t = g_.constant(name);
-    const Node *dq = g_.producer(name);
-    if (!t && dq && dq->opType == "DequantizeLinear") {
-      done_.insert(dq);
-      const Tensor &q = constantInput(*dq, 0, "the bias values");
-      const Tensor &s = constantInput(*dq, 1, "the bias scale");
-      for (int64_t f = 0; f < channels && f < q.size(); ++f)
-        out[f] = q.values[f] * (s.size() == 1 ? s.values[0] : s.values[f]);
-      if (q.size() != channels)
-        fail(n, "its bias has " + std::to_string(q.size()) + " values for " +
-                    std::to_string(channels) + " channels");
-      return out;
-    }
-    if (!t)
-      fail(n, "its bias '" + name + "' is not a constant");
-    if (t->size() != channels)
-      fail(n, "its bias has " + std::to_string(t->size()) + " values for " +
-                  std::to_string(channels) + " channels");
-    return t->values;
-  }
-
   // ---------------------------------------------------------------- blocks
 
   void layer(const Node &n) {
@@ -346,7 +235,7 @@ private:
     if (n.opType == "Conv") {
       if (flat)
         fail(n, "convolves a flattened tensor");
-      b.w = weights(n, n.inputs.at(1), 0);
+      b.w = quantizedWeights(g_, n, n.inputs.at(1), 0, done_);
       const std::vector<int64_t> &d = b.w.dims;
       if (d.size() != 4)
         fail(n, "only 2-D convolutions are supported");
@@ -374,7 +263,7 @@ private:
       const Padding padding = paddingOf(n, in.shape, kh, stride);
       out = {windowOutputDim(in.shape[0], kh, stride, padding),
              windowOutputDim(in.shape[1], kw, stride, padding), filters};
-      b.bias = bias(n, 2, filters);
+      b.bias = floatBias(g_, n, 2, filters, done_);
       layer.params["padding"] = static_cast<int64_t>(padding);
       setConvLayer(layer, b, in, depthwise, kh, stride);
     } else {
@@ -386,7 +275,7 @@ private:
           fail(n, "transA is not supported");
       }
       const bool transB = n.opType == "Gemm" && n.getInt("transB", 0) == 1;
-      b.w = weights(n, n.inputs.at(1), transB ? 0 : 1);
+      b.w = quantizedWeights(g_, n, n.inputs.at(1), transB ? 0 : 1, done_);
       if (b.w.dims.size() != 2)
         fail(n, "its weights must be a matrix");
       const int64_t units = transB ? b.w.dims[0] : b.w.dims[1];
@@ -398,7 +287,7 @@ private:
         fail(n, "its weights read " + std::to_string(features) +
                     " features but the input has " +
                     std::to_string(inFeatures));
-      b.bias = n.opType == "Gemm" ? bias(n, 2, units)
+      b.bias = n.opType == "Gemm" ? floatBias(g_, n, 2, units, done_)
                                   : std::vector<double>(units, 0.0);
       out = {1, 1, units};
       setDenseLayer(layer, b, in, transB, units);
@@ -409,16 +298,16 @@ private:
     std::string value = follow(b, n.outputs[0], out);
     b.output = value;
 
-    finish(layer, b, in);
+    const OutputSpec spec = finish(layer, b, in);
     const int index = static_cast<int>(desc_.layers.size());
     desc_.layers.push_back(std::move(layer));
     tensors_.push_back(b.quantize || target_ == IpVersion::v1 ? b.output : "");
     if (b.quantize) {
       QValue q;
       q.layer = index;
-      q.scale = quantScale_;
-      q.bits = quantBits_;
-      q.isSigned = quantSigned_;
+      q.scale = spec.scale;
+      q.bits = spec.bits;
+      q.isSigned = spec.isSigned;
       q.shape = out;
       quantized_[b.quantize->outputs[0]] = q;
     } else {
@@ -580,7 +469,11 @@ private:
       if (op == "BatchNormalization") {
         if (activated || b.pool != PoolType::NoPooling)
           fail(*n, "BatchNormalization must follow the Conv/Gemm directly");
-        foldBatchNorm(*n, b);
+        foldBatchNorm(g_, *n,
+                      b.op->opType == "Conv" || b.op->getInt("transB", 0) == 1
+                          ? 0
+                          : 1,
+                      b.w, b.bias);
       } else if (op == "MaxPool") {
         if (b.pool != PoolType::NoPooling)
           fail(*n, "a layer takes one pooling");
@@ -651,143 +544,67 @@ private:
     return value;
   }
 
-  void foldBatchNorm(const Node &n, Block &b) {
-    const Tensor &gamma = constantInput(n, 1, "the scale");
-    const Tensor &beta = constantInput(n, 2, "the bias");
-    const Tensor &mean = constantInput(n, 3, "the mean");
-    const Tensor &var = constantInput(n, 4, "the variance");
-    const double eps = n.getFloat("epsilon", 1e-5);
-    const size_t channels = b.w.scale.size();
-    if (gamma.size() != static_cast<int64_t>(channels))
-      fail(n, "its parameters do not have one value per channel");
-    const int axis = b.op->opType == "Conv" ? 0 : 1;
-    for (size_t f = 0; f < channels; ++f) {
-      double g = gamma.values[f] / std::sqrt(var.values[f] + eps);
-      b.bias[f] = (b.bias[f] - mean.values[f]) * g + beta.values[f];
-      b.w.scale[f] *= std::abs(g);
-      if (g < 0)
-        for (size_t i = 0; i < b.w.q.size(); ++i)
-          if (channelOf(b.w.dims, axis, static_cast<int64_t>(i)) ==
-              static_cast<int64_t>(f))
-            b.w.q[i] = -b.w.q[i];
-    }
-  }
-
-  // ---------------------------------------------------------------- layers
-
-  static int weightBits(const std::vector<int64_t> &q) {
-    int64_t m = 0;
-    for (int64_t v : q)
-      m = std::max(m, v < 0 ? -v - 1 : v);
-    for (int bits : {2, 4, 8})
-      if (m < (int64_t(1) << (bits - 1)))
-        return bits;
-    return 8;
-  }
-
   void setConvLayer(LayerDesc &layer, const Block &b, const QValue &in,
                     bool depthwise, int64_t k, int64_t stride) {
     const bool first = in.layer < 0;
-    const std::vector<int64_t> &d = b.w.dims; // [F, C|1, k, k]
-    const int64_t filters = d[0];
-    const int64_t channels = depthwise ? in.shape[2] : d[1];
+    const int64_t filters = b.w.dims[0]; // [F, C|1, k, k]
+    const int64_t channels = depthwise ? in.shape[2] : b.w.dims[1];
     if (first && depthwise)
       fail(*b.op, "the first layer cannot be a depthwise convolution");
-    layer.params["filters"] = filters;
     const int wbits = weightBits(b.w.q);
+    layer.params["weights_bits"] = wbits;
     if (target_ == IpVersion::v1) {
       layer.type = first ? LayerType::InputConvolutional
                          : LayerType::Convolutional;
-      layer.params["kernel_size_x"] = k;
-      layer.params["kernel_size_y"] = k;
-      layer.params["kernel_stride_x"] = stride;
-      layer.params["kernel_stride_y"] = stride;
-      layer.params["weights_bits"] = wbits;
-      // (kx, ky, C, F); v1 Convolutional is a true convolution: flipped.
-      std::vector<int64_t> w(static_cast<size_t>(k * k * channels * filters), 0);
-      for (int64_t f = 0; f < filters; ++f)
-        for (int64_t c = 0; c < channels; ++c) {
-          if (depthwise && c != f)
-            continue;
-          for (int64_t i = 0; i < k; ++i)
-            for (int64_t j = 0; j < k; ++j) {
-              int64_t src = depthwise ? ((f * 1 + 0) * k + i) * k + j
-                                      : ((f * d[1] + c) * k + i) * k + j;
-              int64_t ii = first ? i : k - 1 - i, jj = first ? j : k - 1 - j;
-              w[((ii * k + jj) * channels + c) * filters + f] = b.w.q[src];
-            }
-        }
+      layer.params["filters"] = filters;
+      layer.params["kernel_size_x"] = layer.params["kernel_size_y"] = k;
+      layer.params["kernel_stride_x"] = layer.params["kernel_stride_y"] = stride;
+      // A v1 NP computes a true convolution; the HRC a cross-correlation.
       layer.variables["weights"] = {
-          Array::fromInts(DType::Int8, {k, k, channels, filters}, w), wbits};
+          Array::fromInts(DType::Int8, {k, k, channels, filters},
+                          convKernel(b.w.q, filters, channels, k, depthwise,
+                                     /*flip=*/!first)),
+          wbits};
       return;
     }
-    layer.type = first ? LayerType::InputConv2D
-                 : depthwise ? LayerType::DepthwiseConv2D
-                             : LayerType::Conv2D;
-    if (!depthwise)
-      layer.params["filters"] = filters;
-    else
-      layer.params.erase("filters");
     layer.params["kernel_size"] = k;
     layer.params["kernel_stride"] = stride;
-    layer.params["weights_bits"] = wbits;
     if (depthwise) {
-      std::vector<int64_t> w(static_cast<size_t>(k * k * channels));
-      for (int64_t c = 0; c < channels; ++c)
-        for (int64_t i = 0; i < k; ++i)
-          for (int64_t j = 0; j < k; ++j)
-            w[(i * k + j) * channels + c] = b.w.q[(c * k + i) * k + j];
+      layer.type = LayerType::DepthwiseConv2D;
       layer.variables["weights"] = {
-          Array::fromInts(DType::Int8, {k, k, channels}, w), wbits};
-    } else {
-      std::vector<int64_t> w(static_cast<size_t>(k * k * channels * filters));
-      for (int64_t f = 0; f < filters; ++f)
-        for (int64_t c = 0; c < channels; ++c)
-          for (int64_t i = 0; i < k; ++i)
-            for (int64_t j = 0; j < k; ++j)
-              w[((i * k + j) * channels + c) * filters + f] =
-                  b.w.q[((f * channels + c) * k + i) * k + j];
-      layer.variables["weights"] = {
-          Array::fromInts(DType::Int8, {k, k, channels, filters}, w), wbits};
+          Array::fromInts(DType::Int8, {k, k, channels},
+                          depthwiseKernel(b.w.q, channels, k)),
+          wbits};
+      return;
     }
+    layer.type = first ? LayerType::InputConv2D : LayerType::Conv2D;
+    layer.params["filters"] = filters;
+    layer.variables["weights"] = {
+        Array::fromInts(DType::Int8, {k, k, channels, filters},
+                        convKernel(b.w.q, filters, channels, k, false, false)),
+        wbits};
   }
 
   void setDenseLayer(LayerDesc &layer, const Block &b, const QValue &in,
                      bool transB, int64_t units) {
-    const int64_t H = in.shape[0], W = in.shape[1], C = in.shape[2];
-    const int64_t features = H * W * C;
+    const int64_t features = in.shape[0] * in.shape[1] * in.shape[2];
     const int wbits = weightBits(b.w.q);
-    // ONNX flattens NCHW: feature c*H*W + h*W + w.
-    std::vector<int64_t> w(static_cast<size_t>(features * units));
-    for (int64_t h = 0; h < H; ++h)
-      for (int64_t x = 0; x < W; ++x)
-        for (int64_t c = 0; c < C; ++c) {
-          const int64_t onnxIndex = (c * H + h) * W + x;
-          const int64_t akida = target_ == IpVersion::v1
-                                    ? c * H * W + x * H + h
-                                    : (h * W + x) * C + c;
-          for (int64_t u = 0; u < units; ++u)
-            w[akida * units + u] =
-                b.w.q[transB ? u * features + onnxIndex
-                             : onnxIndex * units + u];
-        }
-    if (target_ == IpVersion::v1) {
-      layer.type = LayerType::FullyConnected;
-      layer.params["units"] = units;
-      layer.params["weights_bits"] = wbits;
-      layer.variables["weights"] = {
-          Array::fromInts(DType::Int8, {1, 1, features, units}, w), wbits};
-    } else {
-      layer.type = LayerType::Dense1D;
-      layer.params["units"] = units;
-      layer.params["weights_bits"] = wbits;
-      layer.variables["weights"] = {
-          Array::fromInts(DType::Int8, {features, units}, w), wbits};
-    }
+    std::vector<int64_t> w = denseMatrix(b.w.q, transB, in.shape[0],
+                                         in.shape[1], in.shape[2], units,
+                                         target_);
+    layer.type = target_ == IpVersion::v1 ? LayerType::FullyConnected
+                                          : LayerType::Dense1D;
+    layer.params["units"] = units;
+    layer.params["weights_bits"] = wbits;
+    std::vector<int64_t> shape = {features, units};
+    if (target_ == IpVersion::v1)
+      shape = {1, 1, features, units};
+    layer.variables["weights"] = {Array::fromInts(DType::Int8, shape, w),
+                                  wbits};
   }
 
   /// Pooling, activation and requantization parameters.
-  void finish(LayerDesc &layer, const Block &b, const QValue &in) {
+  OutputSpec finish(LayerDesc &layer, const Block &b, const QValue &in) {
     const Node &n = *b.op;
     const int64_t F = static_cast<int64_t>(b.w.scale.size());
     // Pooling.
@@ -811,9 +628,10 @@ private:
         b.pool == PoolType::Average ? static_cast<double>(gapPositions_) : 1.0;
 
     // Output quantization.
-    quantBits_ = 0;
-    quantSigned_ = false;
-    quantScale_ = 1;
+    OutputSpec spec;
+    spec.op = n.describe();
+    spec.relu = b.relu;
+    spec.clipMax = b.clipMax;
     if (b.quantize) {
       auto [scale, zp] = scalarQuant(*b.quantize);
       if (zp != 0)
@@ -822,231 +640,49 @@ private:
       const Tensor *zpT = b.quantize->inputs.size() > 2
                               ? g_.constant(b.quantize->inputs[2])
                               : nullptr;
-      quantSigned_ = zpT && zpT->type == ElemType::Int8;
-      if (quantSigned_ && b.relu)
-        quantSigned_ = false; // ReLU output: the sign bit is never used
-      double qmax = quantSigned_ ? 127 : 255;
+      // After a ReLU the sign bit of an int8 output is never used.
+      spec.isSigned = zpT && zpT->type == ElemType::Int8 && !b.relu;
+      if (!b.relu && !spec.isSigned)
+        fail(*b.quantize, "quantizes to unsigned values without a ReLU "
+                          "before: the negative values would be lost");
+      double qmax = spec.isSigned ? 127 : 255;
       if (std::isfinite(b.clipMax))
         qmax = std::min(qmax, std::floor(b.clipMax / scale + 0.5));
       int bits = 1;
       while ((int64_t(1) << bits) - 1 < static_cast<int64_t>(qmax))
         ++bits;
-      quantBits_ = quantSigned_ ? 8 : bits;
-      quantScale_ = scale;
-      clipExact_ = (int64_t(1) << bits) - 1 == static_cast<int64_t>(qmax);
-      if (!b.relu && !quantSigned_)
-        fail(*b.quantize, "quantizes to unsigned values without a ReLU "
-                          "before: the negative values would be lost");
+      spec.quantized = true;
+      spec.quantizer = b.quantize->describe();
+      spec.scale = scale;
+      spec.bits = spec.isSigned ? 8 : bits;
+      spec.clipExact = (int64_t(1) << bits) - 1 == static_cast<int64_t>(qmax);
     }
 
     // Per channel: the multiplier from the accumulator to the output, and
     // the bias in accumulator units.
-    std::vector<double> M(F), accBias(F), floatBias(F);
-    std::vector<bool> dead(F);
+    ChannelScales c;
+    c.positions = positions;
+    c.M.resize(F);
+    c.accBias.resize(F);
+    c.dead.resize(F);
+    c.floatBias = b.bias;
     for (int64_t f = 0; f < F; ++f) {
       const double accScale = in.scale * b.w.scale[f];
       // A zero weight scale (all-zero weights quantized with scale 0): the
       // output is the constant the bias alone gives.
-      dead[f] = !(accScale > 0);
-      M[f] = accScale / positions / (b.quantize ? quantScale_ : 1.0);
-      accBias[f] = accScale > 0 ? b.bias[f] / accScale : 0.0;
-      floatBias[f] = b.bias[f];
+      c.dead[f] = !(accScale > 0);
+      c.M[f] = accScale / positions / spec.scale;
+      c.accBias[f] = accScale > 0 ? b.bias[f] / accScale : 0.0;
     }
-
-    if (target_ == IpVersion::v1)
-      finishV1(layer, b, M, accBias, floatBias, dead, positions);
-    else
-      finishV2(layer, b, M, accBias, floatBias, dead, positions);
-  }
-
-  /// A step s for v1 levels: out >= n + 1 iff p > T + n s, and exactly
-  /// iff p > t + n / M (p integer), i.e. floor(T + n s) = floor(t + n / M)
-  /// for n = 1 .. 2^bits - 2. The s satisfying all of them form an interval;
-  /// its middle is used, or 1/M when it is empty (the boundaries then move
-  /// by less than one potential unit).
-  static double levelStep(double t, double m, int64_t T, int bits) {
-    const double exact = 1.0 / m;
-    double lo = 0, hi = std::numeric_limits<double>::infinity();
-    const int levels = (1 << bits) - 1;
-    for (int n = 1; n < levels; ++n) {
-      const double k = std::floor(t + n * exact);
-      lo = std::max(lo, (k - static_cast<double>(T)) / n);
-      hi = std::min(hi, (k + 1 - static_cast<double>(T)) / n);
-    }
-    if (!(lo < hi) || !std::isfinite(hi))
-      return exact;
-    const float mid = static_cast<float>(lo + (hi - lo) / 2);
-    for (int n = 1; n < levels; ++n)
-      if (std::floor(static_cast<double>(T) + n * static_cast<double>(mid)) !=
-          std::floor(t + n * exact))
-        return exact;
-    return mid;
-  }
-
-  static int64_t clampInt32(double v) {
-    if (!(v > -2147483648.0))
-      return std::numeric_limits<int32_t>::min();
-    if (!(v < 2147483647.0))
-      return std::numeric_limits<int32_t>::max();
-    return static_cast<int64_t>(v);
-  }
-
-  void finishV1(LayerDesc &layer, const Block &b, const std::vector<double> &M,
-                const std::vector<double> &accBias,
-                const std::vector<double> &floatBias,
-                const std::vector<bool> &dead, double positions) {
-    const int64_t F = static_cast<int64_t>(M.size());
-    std::vector<int64_t> threshold(F);
-    std::vector<float> step(F);
-    if (!b.quantize) {
-      // Potentials out; predict de-quantizes (p - threshold) / act_step.
-      layer.params["activation"] = 0;
-      for (int64_t f = 0; f < F; ++f) {
-        if (dead[f]) {
-          threshold[f] = floatBias[f] > 0 ? -1 : floatBias[f] < 0 ? 1 : 0;
-          step[f] = floatBias[f] != 0 ? static_cast<float>(1 / std::abs(floatBias[f])) : 1.0f;
-          continue;
-        }
-        threshold[f] = clampInt32(std::nearbyint(-accBias[f] * positions));
-        step[f] = static_cast<float>(1.0 / M[f]);
-      }
+    if (target_ == IpVersion::v1) {
+      if (!b.quantize && layer.type != LayerType::FullyConnected)
+        fail(n, "only a dense layer may end the model without quantization "
+                "on Akida 1.0");
+      setV1Activation(layer, c, spec);
     } else {
-      if (!b.relu)
-        fail(*b.quantize, "Akida 1.0 activations are unsigned (ReLU); use "
-                          "--target v2 for signed outputs");
-      if (quantBits_ != 1 && quantBits_ != 2 && quantBits_ != 4)
-        fail(*b.quantize,
-             "quantizes to " + std::to_string(quantBits_) +
-                 " bits; Akida 1.0 activations have 1, 2 or 4 bits (use "
-                 "--target v2 for 8-bit models)");
-      if (!clipExact_)
-        fail(*b.quantize, "its clip is not at the top of the " +
-                              std::to_string(quantBits_) +
-                              "-bit range; Akida 1.0 saturates there");
-      layer.params["activation"] = 1;
-      layer.params["act_bits"] = quantBits_;
-      const double factor = std::ldexp(1.0, quantBits_ - 4);
-      for (int64_t f = 0; f < F; ++f) {
-        if (dead[f]) {
-          // A constant output: clamp(round(bias / s_y)).
-          const double c = std::clamp(std::nearbyint(floatBias[f] / quantScale_),
-                                      0.0, std::ldexp(1.0, quantBits_) - 1);
-          threshold[f] = -static_cast<int64_t>(c);
-          step[f] = static_cast<float>(factor);
-          continue;
-        }
-        // round((p + b) M) = ceil((p - t) M) with t = 1/(2M) - b. The
-        // integer threshold floor(t) keeps the zero/non-zero decision
-        // exact; the step is then chosen so that every level boundary falls
-        // between the same integers as the exact one (levelStep).
-        const double t = 0.5 / M[f] - accBias[f] * positions;
-        threshold[f] = clampInt32(std::floor(t));
-        step[f] = static_cast<float>(
-            factor * levelStep(t, M[f], threshold[f], quantBits_));
-      }
+      setV2Activation(layer, c, spec);
     }
-    if (layer.type != LayerType::FullyConnected) {
-      if (b.quantize == nullptr)
-        fail(*b.op, "only a dense layer may end the model without "
-                    "quantization on Akida 1.0");
-    }
-    layer.variables["threshold"] = {
-        Array::fromInts(DType::Int32, {F}, threshold), 32};
-    layer.variables["act_step"] = {Array::fromFloats({F}, step), 32};
-  }
-
-  /// v * M ~ roundShift(v * scale, shift), scale uint8.
-  static void multiplier(double m, int64_t &scale, int64_t &shift) {
-    if (!(m > 0)) {
-      scale = 0;
-      shift = 0;
-      return;
-    }
-    int e = 0;
-    std::frexp(m, &e); // m = f 2^e, f in [0.5, 1)
-    shift = e - 8;     // scale = m 2^-shift in [128, 256)
-    if (shift < -32)
-      shift = -32;
-    if (shift > 31)
-      shift = 31;
-    scale = static_cast<int64_t>(std::nearbyint(std::ldexp(m, -static_cast<int>(shift))));
-    if (scale > 255) {
-      scale = (scale + 1) / 2;
-      ++shift;
-    }
-  }
-
-  /// A bias in accumulator units as int8 << uint8.
-  static void splitBias(double v, int64_t &value, int64_t &shift) {
-    shift = 0;
-    double r = std::nearbyint(v);
-    while (std::abs(r) > 127 && shift < 31) {
-      ++shift;
-      r = std::nearbyint(std::ldexp(v, -static_cast<int>(shift)));
-    }
-    value = static_cast<int64_t>(std::clamp(r, -128.0, 127.0));
-  }
-
-  void finishV2(LayerDesc &layer, const Block &b, const std::vector<double> &M,
-                const std::vector<double> &accBias,
-                const std::vector<double> &floatBias,
-                const std::vector<bool> &dead, double positions) {
-    const int64_t F = static_cast<int64_t>(M.size());
-    std::vector<int64_t> biasV(F), biasS(F), scale(F, 1), shift(F, 0),
-        maxV(F, 0), maxS(F, 0);
-    bool anyBias = false;
-    for (int64_t f = 0; f < F; ++f) {
-      splitBias(dead[f] ? 0 : accBias[f], biasV[f], biasS[f]);
-      anyBias = anyBias || biasV[f] != 0;
-    }
-    if (!b.quantize) {
-      layer.params["activation"] = static_cast<int64_t>(Activation::NoActivation);
-      layer.params["output_bits"] = 32;
-      layer.params["buffer_bits"] = 32;
-    } else {
-      layer.params["activation"] = static_cast<int64_t>(
-          b.relu ? Activation::ReLU : Activation::NoActivation);
-      if (quantBits_ != 4 && quantBits_ != 8)
-        fail(*b.quantize, "quantizes to " + std::to_string(quantBits_) +
-                              " bits; Akida 2.0 activations have 4 or 8 bits");
-      layer.params["output_bits"] = quantBits_;
-      for (int64_t f = 0; f < F; ++f) {
-        if (dead[f]) {
-          // A constant output c: bias +-1 (summed over the positions of a
-          // global average), scaled by c / positions.
-          const double c = std::clamp(std::nearbyint(floatBias[f] / quantScale_),
-                                      b.relu ? 0.0 : -128.0, 255.0);
-          biasV[f] = c > 0 ? 1 : c < 0 ? -1 : 0;
-          biasS[f] = 0;
-          multiplier(std::abs(c) / positions, scale[f], shift[f]);
-          anyBias = anyBias || biasV[f] != 0;
-          continue;
-        }
-        multiplier(M[f], scale[f], shift[f]);
-      }
-      if (b.relu && std::isfinite(b.clipMax) && !clipExact_) {
-        // A bounded ReLU below the saturation: max_value in accumulator
-        // units (before the output scale).
-        for (int64_t f = 0; f < F; ++f) {
-          double accMax = M[f] > 0 ? b.clipMax / quantScale_ / M[f] : 0;
-          splitBias(accMax, maxV[f], maxS[f]);
-          maxV[f] = std::clamp<int64_t>(maxV[f], 0, 255);
-        }
-        layer.variables["max_value"] = {
-            Array::fromInts(DType::UInt8, {F}, maxV), 8};
-        layer.variables["max_value_shift"] = {
-            Array::fromInts(DType::UInt8, {F}, maxS), 8};
-      }
-      layer.variables["output_scales"] = {
-          Array::fromInts(DType::UInt8, {F}, scale), 8};
-      layer.variables["output_shift"] = {
-          Array::fromInts(DType::Int8, {F}, shift), 8};
-    }
-    if (anyBias) {
-      layer.variables["bias"] = {Array::fromInts(DType::Int8, {F}, biasV), 8};
-      layer.variables["bias_shift"] = {
-          Array::fromInts(DType::UInt8, {F}, biasS), 8};
-    }
+    return spec;
   }
 
   /// v2: a Dequantizer after a last layer without quantized output.
@@ -1088,10 +724,6 @@ private:
   bool finished_ = false;
   // Set per block by follow/finish.
   int64_t gapPositions_ = 1;
-  double quantScale_ = 1;
-  int quantBits_ = 8;
-  bool quantSigned_ = false;
-  bool clipExact_ = true;
 };
 
 } // namespace

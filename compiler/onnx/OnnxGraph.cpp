@@ -241,6 +241,15 @@ std::string Node::describe() const {
   return "node '" + name + "' (" + opType + ")";
 }
 
+const Tensor &Graph::constantInput(const Node &n, size_t i,
+                                   const char *what) const {
+  const Tensor *t = i < n.inputs.size() ? constant(n.inputs[i]) : nullptr;
+  if (!t)
+    throw ImportError(n.describe() + ": " + what + " (input " +
+                      std::to_string(i) + ") must be a constant");
+  return *t;
+}
+
 const Node *Graph::producer(const std::string &value) const {
   for (const Node &n : nodes)
     for (const std::string &o : n.outputs)

@@ -103,6 +103,9 @@ struct Graph {
     auto it = constants.find(name);
     return it == constants.end() ? nullptr : &it->second;
   }
+  /// Input `i` of `n` as a constant; ImportError naming the node and `what`
+  /// when it is absent or not a constant.
+  const Tensor &constantInput(const Node &n, size_t i, const char *what) const;
   /// The node producing `value`, or null (graph input or constant).
   const Node *producer(const std::string &value) const;
   /// The nodes reading `value`.
