@@ -4,7 +4,6 @@
 
 #include "actors/Sinks.h"
 #include "actors/Sources.h"
-#include "device/usb/OpenDevice.h"
 #include "runtime/model/Model.h"
 
 #include <set>
@@ -75,8 +74,8 @@ std::shared_ptr<ModelStages> makeModelStages(const Model &model,
     hardware = hardware || s.hardware;
   if (hardware) {
     if (!device) {
-      const std::string name = model.mapping()->device;
-      device = [name] { return openDevice(deviceByName(name)); };
+      // The model's own device (a usb:N one too); a restart reprograms it.
+      device = [dev = model.device()] { return dev; };
     }
     st->slot = std::make_shared<DeviceSlot>(std::move(device));
   }

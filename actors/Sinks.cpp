@@ -3,6 +3,7 @@
 #include "actors/Sinks.h"
 
 #include "runtime/io/Npy.h"
+#include "runtime/model/Model.h"
 
 #include <algorithm>
 #include <climits>
@@ -11,19 +12,7 @@
 namespace akida::actors {
 
 Array outputArray(const ref::Activations &acts) {
-  // Model::outputArray (private): keep the two in step.
-  const ActType &type = acts.type;
-  std::vector<int64_t> shape = {acts.batch, type.shape[0], type.shape[1],
-                                type.shape[2]};
-  if (type.isFloat)
-    return Array::fromFloats(shape, acts.floats);
-  if (type.bits <= 8)
-    return Array::fromInts(type.isSigned ? DType::Int8 : DType::UInt8, shape,
-                           acts.ints);
-  std::vector<int64_t> ints = acts.ints;
-  for (int64_t &v : ints)
-    v = std::min<int64_t>(v, INT32_MAX);
-  return Array::fromInts(DType::Int32, shape, ints);
+  return Model::outputArray(acts.type, acts.batch, acts.ints, acts.floats);
 }
 
 Array concatOutputs(const std::vector<Output> &outputs) {

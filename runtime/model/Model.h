@@ -173,6 +173,15 @@ public:
   /// mapped on device->device() and runs on `device`.
   void map(std::shared_ptr<ProgrammableDevice> device, bool hw_only = false,
            MapMode mode = MapMode::AllNps);
+  /// The device the model is mapped on (null before map()): what forward
+  /// runs the hardware sequences on.
+  std::shared_ptr<ProgrammableDevice> device() const { return device_; }
+  /// The Array forward returns for `batch` samples of the model output
+  /// type: float32 after a Dequantizer, (u)int8 up to 8 bits, int32 wider
+  /// (unsigned values beyond int32 saturate).
+  static Array outputArray(const ActType &type, int64_t batch,
+                           std::vector<int64_t> ints,
+                           const std::vector<float> &floats);
   /// The mapping, or null before map().
   const ModelMapping *mapping() const {
     return mapping_ ? &*mapping_ : nullptr;
@@ -218,12 +227,6 @@ private:
                   F consume);
   int layerIndex(const std::string &name) const;
 
-  /// The Array forward returns for `batch` samples of the model output
-  /// type: float32 after a Dequantizer, (u)int8 up to 8 bits, int32 wider
-  /// (unsigned values beyond int32 saturate).
-  static Array outputArray(const ActType &type, int64_t batch,
-                           std::vector<int64_t> ints,
-                           const std::vector<float> &floats);
   /// Runs a batch through the mapped sequences: hardware ones as programs on
   /// the simulated device, software ones on the reference kernels.
   Array forwardOnDevice(const Array &inputs, int batch_size);
