@@ -4,6 +4,7 @@
 //                     [--isa ISA] [--input IN.npy] [--output OUT.npy]
 //                     [--check] [--profile] [--json]
 //   akida-bench export MODEL DIR
+//   akida-bench events [--repeat R]
 //
 // MODEL is a zoo name (built with seed 0) or a .fbz file. The timed call is
 // Model::forward on a batch of B frames (random seeded inputs, or IN.npy in
@@ -14,6 +15,11 @@
 // Runtime's); --check compares with the reference kernels first; --profile adds
 // one line per layer (kernel, median time, MACs, GMAC/s, output zeros);
 // --json prints one JSON line instead of text.
+//
+// `events` times a fully connected layer (1024 4-bit inputs, 1000 units, 4-bit
+// weights) on inputs with a growing share of zeros: run it with
+// AKIDA_DENSE_EVENT_SHARE=2 (dense path) and =0 (event path) to see where
+// the event path starts to win (bench/README.md).
 //
 // `export` writes what scripts/akida_to_onnx.py needs to build the model's
 // ONNX QDQ equivalent: DIR/model.json (layers, parameters, shapes, variable
@@ -49,7 +55,8 @@ namespace {
                "[--warmup W] [--batch B] [--isa portable|avx2|avx512vnni] "
                "[--input IN.npy] [--output OUT.npy] [--check] [--profile] "
                "[--json]\n"
-               "       akida-bench export MODEL DIR\n";
+               "       akida-bench export MODEL DIR\n"
+               "       akida-bench events [--repeat R]\n";
   std::exit(2);
 }
 
@@ -183,6 +190,55 @@ int exportModel(const std::string &name, const std::string &dir) {
   return 0;
 }
 
+int eventsTable(int repeat) {
+  LayerDesc in;
+  in.name = "input";
+  in.type = LayerType::InputData;
+  in.params = {{"input_bits", 4}};
+  LayerDesc fc;
+  fc.name = "fc";
+  fc.type = LayerType::FullyConnected;
+  fc.params = {{"units", 1000}, {"weights_bits", 4}, {"activation", 0}};
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<int64_t> w4(-8, 7), x4(1, 15);
+  std::vector<int64_t> w(1024 * 1000);
+  for (int64_t &v : w)
+    v = w4(rng);
+  fc.variables["weights"] = {Array::fromInts(DType::Int8, {1, 1, 1024, 1000}, w), 4};
+  fc.variables["threshold"] = {Array::fromInts(DType::Int32, {1000}, std::vector<int64_t>(1000, 0)), 32};
+  fc.variables["act_step"] = {Array::fromFloats({1000}, std::vector<float>(1000, 1.0f)), 32};
+  Model m;
+  m.add_input(in, {1, 1, 1024});
+  m.add(fc);
+  const char *env = std::getenv("AKIDA_DENSE_EVENT_SHARE");
+  std::printf("fully connected 1024 -> 1000, AKIDA_DENSE_EVENT_SHARE=%s\n",
+              env ? env : "(default)");
+  std::printf("%8s %12s %10s\n", "zeros", "zero groups", "median us");
+  for (double zeros : {0.0, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98}) {
+    std::bernoulli_distribution zero(zeros);
+    std::vector<int64_t> x(1024);
+    int64_t groups = 0;
+    for (size_t i = 0; i < x.size(); ++i)
+      x[i] = zero(rng) ? 0 : x4(rng);
+    for (size_t g = 0; g < 256; ++g)
+      groups += !x[4 * g] && !x[4 * g + 1] && !x[4 * g + 2] && !x[4 * g + 3];
+    Array a = Array::fromInts(DType::UInt8, {1, 1, 1, 1024}, x);
+    for (int i = 0; i < 20; ++i)
+      m.forward(a);
+    std::vector<double> us;
+    for (int i = 0; i < repeat; ++i) {
+      auto t0 = std::chrono::steady_clock::now();
+      m.forward(a);
+      us.push_back(std::chrono::duration<double, std::micro>(
+                       std::chrono::steady_clock::now() - t0)
+                       .count());
+    }
+    std::printf("%7.0f%% %11.0f%% %10.2f\n", 100 * zeros, 100.0 * groups / 256,
+                median(us));
+  }
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -190,6 +246,13 @@ int main(int argc, char **argv) {
   if (args.empty())
     usage("missing MODEL");
   try {
+    if (args[0] == "events") {
+      int repeat = 2000;
+      if (args.size() == 3 && args[1] == "--repeat")
+        repeat = std::max(1, std::atoi(args[2].c_str()));
+      tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 1);
+      return eventsTable(repeat);
+    }
     if (args[0] == "export") {
       if (args.size() != 3)
         usage("export takes MODEL DIR");

@@ -5,7 +5,7 @@
 // and Dense1D (Akida 2.0, NHWC flatten). One frame is one GEMM row against
 // every channel block. This is the layer where the event path pays: the
 // product only reads the weight rows of nonzero input groups, so when enough
-// 4-byte input groups are all zero (measured per frame, see kEventShare) the
+// 4-byte input groups are all zero (measured per frame, see eventShare) the
 // kernel walks the list of nonzero groups instead of all of them.
 //
 //===----------------------------------------------------------------------===//
@@ -17,14 +17,22 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 
 namespace akida::cpu {
 
 /// Share of all-zero 4-byte input groups from which a dense layer takes the
-/// event path (bench/README.md: where the event path starts to win).
-extern const double kEventShare;
-const double kEventShare = 0.25;
+/// event path: measured by `akida-bench events` (bench/README.md), where the
+/// event path starts to win. AKIDA_DENSE_EVENT_SHARE overrides it (0: always
+/// events; above 1: never), for that measurement.
+static double eventShare() {
+  static const double share = [] {
+    const char *v = std::getenv("AKIDA_DENSE_EVENT_SHARE");
+    return v && *v ? std::atof(v) : 0.25;
+  }();
+  return share;
+}
 
 namespace {
 
@@ -134,7 +142,7 @@ void DenseOp::run(const Frame &frame) const {
       eventCount += v != 0;
     }
     frames_.fetch_add(1, std::memory_order_relaxed);
-    if (groups - eventCount >= kEventShare * groups) {
+    if (groups - eventCount >= eventShare() * groups) {
       events = list;
       eventFrames_.fetch_add(1, std::memory_order_relaxed);
     } else {
