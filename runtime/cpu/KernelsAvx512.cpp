@@ -37,7 +37,8 @@ AKIDA_AVX512 inline __m512i broadcast4(const uint8_t *p) {
 
 /// The fixed-point stage of 16 channels (OutputStage.h), in registers.
 struct Stage16 {
-  __m512i lo, hi, mul, add, sh, top, off, bias;
+  __m512i lo, hi, mul, add, sh, top, off, bias, addAtZero;
+  bool hasBias, noTop, noOffset, folded;
   __m512i mulA, mulB, addA, addB, shA, shB; // the Int64 form
   __m512 fa, fb;                            // the Float form
   StageForm form;
@@ -47,6 +48,12 @@ AKIDA_AVX512 inline Stage16 loadStage(const FastStage &s, int ch,
                                       const int32_t *bias, __mmask16 m) {
   Stage16 p;
   p.form = s.form;
+  p.hasBias = bias != nullptr;
+  p.noTop = s.noTop;
+  p.noOffset = s.noOffset;
+  p.folded = s.folded;
+  if (p.folded)
+    p.addAtZero = _mm512_loadu_si512(s.addAtZero.data() + ch);
   p.lo = _mm512_loadu_si512(s.lo.data() + ch);
   p.hi = _mm512_loadu_si512(s.hi.data() + ch);
   p.top = _mm512_loadu_si512(s.top.data() + ch);
@@ -72,8 +79,16 @@ AKIDA_AVX512 inline Stage16 loadStage(const FastStage &s, int ch,
 
 /// The outputs of 16 sums (int32 lanes holding 8-bit values).
 AKIDA_AVX512 inline __m512i applyStage(const Stage16 &p, __m512i v) {
-  v = _mm512_add_epi32(v, p.bias);
+  if (p.hasBias)
+    v = _mm512_add_epi32(v, p.bias);
   v = _mm512_min_epi32(_mm512_max_epi32(v, p.lo), p.hi);
+  if (p.folded) { // the common case: six operations
+    v = _mm512_srav_epi32(
+        _mm512_add_epi32(_mm512_mullo_epi32(v, p.mul), p.addAtZero), p.sh);
+    if (!p.noTop)
+      v = _mm512_min_epi32(v, p.top);
+    return p.noOffset ? v : _mm512_add_epi32(v, p.off);
+  }
   v = _mm512_sub_epi32(v, p.lo);
   if (p.form == StageForm::Float) {
     v = _mm512_cvt_roundps_epi32(
@@ -92,7 +107,9 @@ AKIDA_AVX512 inline __m512i applyStage(const Stage16 &p, __m512i v) {
     v = _mm512_mullo_epi32(v, p.mul);
     v = _mm512_srav_epi32(_mm512_add_epi32(v, p.add), p.sh);
   }
-  return _mm512_add_epi32(_mm512_min_epi32(v, p.top), p.off);
+  if (!p.noTop)
+    v = _mm512_min_epi32(v, p.top);
+  return p.noOffset ? v : _mm512_add_epi32(v, p.off);
 }
 
 inline __mmask16 mask16(int n) {

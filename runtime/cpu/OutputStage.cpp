@@ -403,6 +403,9 @@ void OutputStage::buildFast() {
       v->assign(padded, 0);
     f.fa.assign(padded, 0.0f);
     f.fb.assign(padded, 0.0f);
+    f.addAtZero.assign(padded, 0);
+    f.noTop = f.noOffset = true;
+    f.folded = form == StageForm::Int32;
     for (int64_t ch = 0; ch < channels_; ++ch) {
       const FixedPoint &fp = fits[ch];
       f.lo[ch] = fp.lo;
@@ -417,6 +420,21 @@ void OutputStage::buildFast() {
       f.shift64[ch] = fp.shift;
       f.fa[ch] = fp.fa;
       f.fb[ch] = fp.fb;
+      // The shortcuts hold for every channel or are not taken.
+      FixedPoint noClamp = fp;
+      noClamp.top = INT32_MAX;
+      f.noTop = f.noTop && noClamp.apply(fp.hi) <= int64_t(fp.top) + fp.offset;
+      f.noOffset = f.noOffset && fp.offset == 0;
+      if (form == StageForm::Int32) {
+        const int64_t addAtZero = fp.add - int64_t(fp.lo) * fp.mul;
+        const int64_t extreme =
+            std::max(std::llabs(int64_t(fp.lo)), std::llabs(int64_t(fp.hi))) *
+                fp.mul +
+            std::llabs(addAtZero);
+        f.folded = f.folded && extreme <= INT32_MAX;
+        f.addAtZero[ch] = static_cast<int32_t>(
+            std::clamp<int64_t>(addAtZero, INT32_MIN, INT32_MAX));
+      }
     }
     fast_ = std::move(f);
     hasFast_ = true;

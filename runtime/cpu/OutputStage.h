@@ -41,6 +41,13 @@ enum class StageForm : uint8_t { Int32, Float, Int64 };
 struct FastStage {
   StageForm form = StageForm::Int32;
   std::vector<int32_t> lo, hi, mul, add, shift, top, offset;
+  /// Shortcuts the kernels may take (every channel agrees): the top clamp
+  /// never binds (q(hi - lo) <= top); every offset is 0; and, Int32 form,
+  /// acc * mul + addAtZero stays within int32 for acc in [lo, hi], so
+  /// (clamp(acc) * mul + addAtZero) >> shift needs no "- lo"
+  /// (addAtZero = add - lo * mul).
+  bool noTop = false, noOffset = false, folded = false;
+  std::vector<int32_t> addAtZero;
   std::vector<float> fa, fb;
   std::vector<int64_t> mul64, add64, shift64;
 };
