@@ -138,6 +138,7 @@ def convert(spec, weights_dir):
     layers = spec["layers"]
     cur = "input"          # uint8 tensor
     cur_shape = (h, w, c)  # rows, columns, channels
+    cur_scale = 1.0        # the graph input holds levels; layer outputs 16x
     output = None
     out_shape = None
 
@@ -170,7 +171,7 @@ def convert(spec, weights_dir):
                     [0, 0, pt, pl, 0, 0, pb, pr], np.int64)),
                     g.const("value", np.uint8(p["padding_value"]))], "pad")
                 pads = [0, 0, 0, 0]
-            in_scale = 1.0 if t == "InputConvolutional" else 1.0 / UNIT
+            in_scale = cur_scale
             xf = g.dq(x, np.float32(in_scale), np.uint8(0))
             weights = var("weights")  # (kh, kw, C, F) or (kh, kw, C, 1)
             if t != "InputConvolutional":  # true convolution
@@ -215,7 +216,7 @@ def convert(spec, weights_dir):
                 yf = g.node("GlobalAveragePool", [yf], "gap")
                 y = g.q(yf, 1.0 / UNIT, 0)
                 oh, ow = 1, 1
-            cur, cur_shape = y, (oh, ow, f)
+            cur, cur_shape, cur_scale = y, (oh, ow, f), 1.0 / UNIT
         elif t == "FullyConnected":
             rows, cols, ch = cur_shape
             units = p["units"]
@@ -227,7 +228,7 @@ def convert(spec, weights_dir):
                      + np.arange(rows)[None, :, None])
             wts = wts[akida.reshape(-1)]
             del idx
-            xf = g.dq(cur, np.float32(1.0 / UNIT), np.uint8(0))
+            xf = g.dq(cur, np.float32(cur_scale), np.uint8(0))
             xf = g.node("Flatten", [xf], "flatten", axis=1)
             if p.get("activation", 1) == 0:
                 wq = g.dq(g.const("w", wts.astype(np.int8)), np.float32(1.0),
@@ -244,12 +245,12 @@ def convert(spec, weights_dir):
                 y = g.node("Add", [y, g.const("b", (0.5 - thr / step).astype(np.float32))], "add")
                 y = g.q(y, 1.0 / UNIT, 0)
                 y = g.node("Reshape", [y, g.const("shape", np.array([1, units, 1, 1], np.int64))], "reshape")
-                cur, cur_shape = y, (1, 1, units)
+                cur, cur_shape, cur_scale = y, (1, 1, units), 1.0 / UNIT
         else:
             fail("layer '%s': type %s is not supported" % (layer["name"], t))
 
     if output is None:
-        output = g.dq(cur, np.float32(1.0 / UNIT), np.uint8(0))
+        output = g.dq(cur, np.float32(cur_scale), np.uint8(0))
         out_shape = [1, cur_shape[2], cur_shape[0], cur_shape[1]]
     g.nodes.append(helper.make_node("Identity", [output], ["output"], name="output"))
     graph = helper.make_graph(
