@@ -32,6 +32,7 @@ public:
   void run(const Frame &frame) const override;
   size_t scratchBytes() const override { return scratch_; }
   size_t tempBytes() const override { return temp_; }
+  int64_t macs() const override { return s_.pixels() * s_.f * s_.taps() * s_.c; }
   std::string kernelName() const override { return name_; }
 
 private:

@@ -41,6 +41,7 @@ public:
   explicit DenseOp(const OpContext &ctx);
   void run(const Frame &frame) const override;
   size_t scratchBytes() const override { return scratch_; }
+  int64_t macs() const override { return k_len_ * w_.channels; }
   std::string kernelName() const override {
     return name_ + " (event path on " +
            std::to_string(eventFrames_.load(std::memory_order_relaxed)) +

@@ -25,6 +25,7 @@ public:
   void run(const Frame &frame) const override;
   size_t scratchBytes() const override { return scratch_; }
   size_t tempBytes() const override { return temp_; }
+  int64_t macs() const override { return s_.pixels() * s_.c * s_.taps(); }
   std::string kernelName() const override { return name_; }
 
 private:

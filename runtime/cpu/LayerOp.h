@@ -82,6 +82,9 @@ public:
   virtual size_t tempBytes() const { return 0; }
   /// Which kernel runs the layer, e.g. "conv3x3 u8 vnni", for summaries.
   virtual std::string kernelName() const = 0;
+  /// Multiply-accumulates of one frame (what decides whether a frame is
+  /// worth splitting across threads).
+  virtual int64_t macs() const { return 0; }
   /// Whether frames must run one after another, in order (temporal state).
   virtual bool sequential() const { return false; }
   /// Checks the model input of `frames` frames (frameBytes each) before any

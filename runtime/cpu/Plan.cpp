@@ -143,6 +143,7 @@ Plan::Plan(const ModelDesc &model, const std::vector<ActType> &types, Isa isa)
       reference_[i] = true;
     }
     sequential_ = sequential_ || op->sequential();
+    macs_ += op->macs();
     scratchBytes_ = std::max<int64_t>(scratchBytes_, op->scratchBytes());
     ops_.push_back(std::move(op));
   }
@@ -276,7 +277,9 @@ void Plan::run(const Array &inputs, int64_t begin, int64_t count,
     return;
   }
   uint8_t *arena = arenaOf();
-  if (threads <= 1) {
+  // A small frame is not worth splitting (bench/README.md: DS-CNN).
+  constexpr int64_t kParallelFrameMacs = 10'000'000;
+  if (threads <= 1 || macs_ < kParallelFrameMacs) {
     for (int64_t f = 0; f < count; ++f)
       runFrame(arena, input + f * inFrameBytes_, f, false, out + f * outBytes_,
                states, sparsity);

@@ -9,7 +9,9 @@
 // Threads. A batch of several frames runs frames in parallel, each frame on
 // one thread; a single frame (or a model with temporal layers, which must
 // see frames in order) runs frame after frame, each layer's loops split on
-// a Team: TBB tasks that stay awake for the call (Team.h). The parallelism
+// a Team: TBB tasks that stay awake for the call (Team.h); frames of under
+// kParallelFrameMacs multiply-accumulates (DS-CNN's 2.5 M) stay on one
+// thread, where splitting costs more than it saves. The parallelism
 // is TBB's: limit it with tbb::global_control or run inside a
 // tbb::task_arena.
 //
@@ -91,6 +93,7 @@ private:
   int64_t inFrameBytes_ = 0, outBytes_ = 0;
   ElemKind lastKind_ = ElemKind::U8;
   bool sequential_ = false;
+  int64_t macs_ = 0; ///< per frame
   std::unique_ptr<Workspaces> workspaces_;
 };
 

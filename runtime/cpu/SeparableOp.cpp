@@ -52,6 +52,7 @@ public:
   void run(const Frame &frame) const override;
   size_t scratchBytes() const override { return scratch_; }
   size_t tempBytes() const override { return temp_; }
+  int64_t macs() const override { return s_.pixels() * s_.c * (s_.taps() + s_.f); }
   std::string kernelName() const override {
     if (!hybrid_)
       return name_;

@@ -36,6 +36,7 @@ public:
   void run(const Frame &frame) const override;
   size_t scratchBytes() const override { return scratch_; }
   size_t tempBytes() const override { return temp_; }
+  int64_t macs() const override { return h_ * w_ * k_size_ * k_size_ * c_ * (depthwise_ ? 1 : f_); }
   std::string kernelName() const override { return name_; }
 
 private:
