@@ -43,6 +43,11 @@ private:
   const KernelTable &k_;
   ConvShape s_;
   PackedWeights w_;
+  /// The same weights with each kernel row as one tap (kw * c inputs): a
+  /// window row is contiguous in the input, so inside it a tile reads kh
+  /// long runs instead of kh * kw short ones.
+  PackedWeights wRows_;
+  bool rowTaps_ = false;
   std::unique_ptr<Epilogue> epi_;
   ElemKind outKind_;
   bool im2col_ = false, offset_ = false;
@@ -101,6 +106,9 @@ ConvOp::ConvOp(const OpContext &ctx) : k_(ctx.kernels) {
   im2col_ = c % 4 != 0;
   w_ = im2col_ ? packWeights(w, 1, taps * c, f, kind, k_)
                : packWeights(w, taps, c, f, kind, k_);
+  rowTaps_ = !im2col_ && s_.kw > 1;
+  if (rowTaps_)
+    wRows_ = packWeights(w, static_cast<int>(s_.kh), s_.kw * c, f, kind, k_);
   if (static_cast<long double>(maxX) * w_.maxAbs * taps * c >= 2147483647.0L)
     unsupported(layer, "sums that could exceed 32 bits");
 
@@ -197,6 +205,14 @@ void ConvOp::tiles(const Frame &frame, const uint8_t *x, int b, int64_t y0,
         const int64_t ixLast = (ox0 + m - 1) * s_.sw - s_.pl;
         if (rowInside && ixFirst >= 0 && ixLast + s_.kw <= s_.w) {
           const uint8_t *base = x + (iy0 * s_.w + ixFirst) * c;
+          if (rowTaps_) {
+            for (int64_t i = 0; i < s_.kh; ++i)
+              ptrs[i] = base + i * s_.w * c;
+            const int64_t p = oy * s_.ow + ox0;
+            runTile(k_, wRows_, b, ptrs, m, acc, *epi_, dst + p * rowStride,
+                    rowStride, sums, nullptr, 0, nullptr, s_.sw * c);
+            continue;
+          }
           for (int t = 0; t < taps; ++t)
             ptrs[t] = base + tapOffset_[t];
           step = s_.sw * c;
