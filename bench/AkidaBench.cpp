@@ -385,6 +385,9 @@ int main(int argc, char **argv) {
       }
       std::printf("%-14s %9.1f %9s %8.3f %8.1f\n", "total", total, "", macs / 1e6,
                   macs / (total * 1e-6) / 1e9);
+      std::printf("plan: %.2f MB of activations per frame (arena), %.2f MB of "
+                  "scratch per thread\n",
+                  plan.arenaBytes() / 1048576.0, plan.scratchBytes() / 1048576.0);
     }
     return same ? 0 : 1;
   } catch (const std::exception &e) {

@@ -67,8 +67,9 @@ public:
                std::vector<double> &seconds) const;
 
   int64_t outputFrameBytes() const { return outBytes_; }
-  /// Bytes of one frame's arena.
+  /// Bytes of one frame's arena, and of a thread's scratch.
   int64_t arenaBytes() const { return arenaBytes_; }
+  int64_t scratchBytes() const { return scratchBytes_; }
   /// Per layer, the kernel that runs it ("reference (...)" for layers the
   /// fast ops do not cover).
   std::vector<std::string> kernelNames() const;
