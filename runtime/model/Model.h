@@ -3,9 +3,10 @@
 // The C++ mirror of akida.Model: build a model from layers or load a .fbz,
 // inspect and edit layers and variables, run it (forward, predict,
 // predict_classes, evaluate, evaluate_sparsity) on the CPU backend (fast
-// kernels bit-exact with the reference kernels, runtime/cpu/), and save it. Every misuse throws std::invalid_argument (bad argument) or
-// std::runtime_error (wrong state) with a message naming the layer or argument
-// and what was expected.
+// kernels bit-exact with the reference kernels, runtime/cpu/), and save it.
+// Every misuse throws std::invalid_argument (bad argument) or
+// std::runtime_error (wrong state) with a message naming the layer or
+// argument and what was expected.
 //
 //===----------------------------------------------------------------------===//
 #ifndef AKIDA_RUNTIME_MODEL_MODEL_H
