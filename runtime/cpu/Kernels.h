@@ -122,6 +122,14 @@ struct KernelTable {
   bool (*splitInt16)(const SplitInt16 &split);
 };
 
+/// A gemm whose tile has an epilogue (column sums, requantization or
+/// residual corrections): `sums` computes the plain sums into a local tile,
+/// then the corrections are added and the sums or `requant` run. Shared by
+/// the tables whose micro-tiles do not fuse the epilogue.
+void gemmViaLocalTile(const GemmTile &t, DotKind kind,
+                      void (*sums)(const GemmTile &, DotKind),
+                      void (*requant)(const RequantTile &));
+
 /// The portable split (the other tables may reuse it).
 bool splitInt16Portable(const SplitInt16 &split);
 

@@ -20,40 +20,7 @@ void requant(const RequantTile &t);
 void gemmSums(const GemmTile &t, DotKind kind);
 
 void gemm(const GemmTile &t, DotKind kind) {
-  if (!t.sums && !t.requant && !t.resWeights)
-    return gemmSums(t, kind);
-  // Sums into a local tile, then the corrections, then the column sums or
-  // the requantization loop.
-  alignas(64) int32_t acc[16 * 64];
-  const int stride = t.nv * 16;
-  GemmTile local = t;
-  local.sums = nullptr;
-  local.requant = nullptr;
-  local.resWeights = nullptr;
-  local.acc = t.sums || t.requant ? acc : t.acc;
-  local.accStride = t.sums || t.requant ? stride : t.accStride;
-  gemmSums(local, kind);
-  if (t.resWeights)
-    for (int r = 0; r < t.mr; ++r)
-      for (int32_t e = t.resStart[r]; e < t.resStart[r + 1]; ++e) {
-        const int32_t c = t.resChan[e];
-        const int16_t *w = reinterpret_cast<const int16_t *>(
-                               t.resWeights + int64_t(c >> 1) * stride * 4) +
-                           (c & 1);
-        int32_t *a = local.acc + r * local.accStride;
-        for (int j = 0; j < stride; ++j)
-          a[j] += t.resVal[e] * w[2 * j];
-      }
-  if (t.sums) {
-    for (int r = 0; r < t.mr; ++r)
-      for (int j = 0; j < t.sumChannels; ++j)
-        t.sums[j] += acc[r * stride + j];
-  } else if (t.requant) {
-    RequantTile r = *t.requant;
-    r.acc = acc;
-    r.accStride = stride;
-    requant(r);
-  }
+  gemmViaLocalTile(t, kind, gemmSums, requant);
 }
 
 void gemmSums(const GemmTile &t, DotKind kind) {
@@ -177,6 +144,45 @@ const KernelTable &portableKernels() {
                                  gemm,             requant, depthwiseRow,
                                  splitInt16Portable};
   return table;
+}
+
+void gemmViaLocalTile(const GemmTile &t, DotKind kind,
+                      void (*gemmSums)(const GemmTile &, DotKind),
+                      void (*requant)(const RequantTile &)) {
+  if (!t.sums && !t.requant && !t.resWeights)
+    return gemmSums(t, kind);
+  // Sums into a local tile, then the corrections, then the column sums or
+  // the requantization loop.
+  alignas(64) int32_t acc[16 * 64];
+  const int stride = t.nv * 16;
+  GemmTile local = t;
+  local.sums = nullptr;
+  local.requant = nullptr;
+  local.resWeights = nullptr;
+  local.acc = t.sums || t.requant ? acc : t.acc;
+  local.accStride = t.sums || t.requant ? stride : t.accStride;
+  gemmSums(local, kind);
+  if (t.resWeights)
+    for (int r = 0; r < t.mr; ++r)
+      for (int32_t e = t.resStart[r]; e < t.resStart[r + 1]; ++e) {
+        const int32_t c = t.resChan[e];
+        const int16_t *w = reinterpret_cast<const int16_t *>(
+                               t.resWeights + int64_t(c >> 1) * stride * 4) +
+                           (c & 1);
+        int32_t *a = local.acc + r * local.accStride;
+        for (int j = 0; j < stride; ++j)
+          a[j] += t.resVal[e] * w[2 * j];
+      }
+  if (t.sums) {
+    for (int r = 0; r < t.mr; ++r)
+      for (int j = 0; j < t.sumChannels; ++j)
+        t.sums[j] += acc[r * stride + j];
+  } else if (t.requant) {
+    RequantTile r = *t.requant;
+    r.acc = acc;
+    r.accStride = stride;
+    requant(r);
+  }
 }
 
 } // namespace akida::cpu
