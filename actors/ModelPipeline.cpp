@@ -2,14 +2,13 @@
 
 #include "actors/ModelPipeline.h"
 
-#include "runtime/model/Model.h"
+#include <stdexcept>
 
 namespace akida::actors {
 
-ModelPipeline::ModelPipeline(const Model &model, DeviceFactory device,
+ModelPipeline::ModelPipeline(std::shared_ptr<ModelStages> stages,
                              StageOptions options)
-    : stages_(makeModelStages(model, std::move(device))),
-      options_(options),
+    : stages_(std::move(stages)), options_(options),
       config_(std::make_unique<caf::actor_system_config>()) {
   addMessageTypes(*config_);
   // The stage, source and sink actors do little; the device and CPU actors
@@ -27,17 +26,55 @@ Array ModelPipeline::forward(const Array &inputs) {
   return forwardStream(inputs, 0);
 }
 
+namespace {
+
+DeviceRun deviceCounters(const ModelStages &stages) {
+  DeviceRun r;
+  for (const std::shared_ptr<SequenceWorker> &w : stages.workers)
+    if (w->plan().hardware) {
+      r.program_clk += w->executor().counters().program_clk;
+      r.inference_clk += w->executor().counters().inference_clk;
+    }
+  return r;
+}
+
+} // namespace
+
 Array ModelPipeline::forwardStream(const Array &inputs,
                                    int64_t samplesPerFrame) {
+  for (const std::shared_ptr<SequenceWorker> &w : stages_->workers)
+    w->takeFailure(); // stale ones, from an earlier call
+  if (stages_->slot)
+    stages_->slot->takePowerEvents();
+  const DeviceRun before = deviceCounters(*stages_);
   std::vector<Output> outputs;
   StreamPipeline p = StreamBuilder()
                          .source(arraySource(inputs, samplesPerFrame))
                          .model(stages_, options_)
                          .sink(vectorSink(outputs))
                          .build(*system_);
-  StreamResult r = p.run();
+  p.start();
+  StreamResult r = p.wait();
   stats_ = r.stages;
+  deviceRun_ = deviceCounters(*stages_);
+  deviceRun_.program_clk -= before.program_clk;
+  deviceRun_.inference_clk -= before.inference_clk;
+  if (stages_->slot)
+    deviceRun_.powerEvents = stages_->slot->takePowerEvents();
+  if (!r.outcome.ok) {
+    // The failing sequence's own exception, when the stream ended on it.
+    for (const std::shared_ptr<SequenceWorker> &w : stages_->workers)
+      if (std::exception_ptr e = w->takeFailure())
+        if (r.outcome.error.rfind("stage '" + w->plan().name + "'", 0) == 0)
+          std::rethrow_exception(e);
+    throw std::runtime_error(r.outcome.error);
+  }
   return concatOutputs(outputs);
+}
+
+void ModelPipeline::resetStates() {
+  for (const std::shared_ptr<SequenceWorker> &w : stages_->workers)
+    w->executor().resetStates();
 }
 
 } // namespace akida::actors

@@ -1,14 +1,20 @@
 //===- ModelPipeline.h - Model::forward through the actors --------*- C++ -*-===//
 //
-// A model (mapped or not) run through its actor pipeline: the same results
-// as Model::forward, bit for bit, because each sequence actor does what the
-// direct path does (DeviceInference.cpp), on a device of its own. It owns an
-// actor system; the sequences' executors (device, temporal state) persist
-// across calls as Model's do.
+// A model's stages (mapped or not) run through their actor pipeline: the
+// same results as the reference kernels, bit for bit, because each sequence
+// actor runs a hardware sequence's program on the device (bit-exact
+// simulator or chip) or a software sequence's layers on the reference
+// kernels. It owns an actor system; the sequences' executors (device,
+// temporal state) persist across calls. Model::forward on a mapped model
+// runs through one of these, built once per map() (DeviceInference.cpp).
 //
-//   ModelPipeline p(model);            // model.map(AKD1000()) beforehand
-//   Array out = p.forward(inputs);     // == model.forward(inputs)
-//   p.statistics();                    // per stage, of the last call
+//   ModelPipeline p(makeModelStages(model));  // FromModel.h
+//   Array out = p.forward(inputs);            // == model.forward(inputs)
+//   p.statistics();                           // per stage, of the last call
+//
+// When a sequence actor's work throws and the stream fails on it, the call
+// rethrows that exception (its type and message: DeviceLost, ProgramError,
+// std::invalid_argument naming a layer), not a wrapper.
 //
 //===----------------------------------------------------------------------===//
 #ifndef AKIDA_ACTORS_MODELPIPELINE_H
@@ -18,9 +24,17 @@
 
 namespace akida::actors {
 
+/// What the hardware sequences did during one call, summed in run order.
+struct DeviceRun {
+  int64_t program_clk = 0;
+  int64_t inference_clk = 0;
+  /// Every forward's power events, when the device slot keeps them.
+  std::vector<PowerEvent> powerEvents;
+};
+
 class ModelPipeline {
 public:
-  explicit ModelPipeline(const Model &model, DeviceFactory device = {},
+  explicit ModelPipeline(std::shared_ptr<ModelStages> stages,
                          StageOptions options = {});
   ~ModelPipeline();
 
@@ -30,6 +44,10 @@ public:
   Array forwardStream(const Array &inputs, int64_t samplesPerFrame = 1);
   /// Per stage, of the last call.
   const std::vector<StageStats> &statistics() const { return stats_; }
+  /// The device's counters of the last call.
+  const DeviceRun &deviceRun() const { return deviceRun_; }
+  /// Clears the temporal state of every sequence.
+  void resetStates();
   ModelStages &stages() { return *stages_; }
   caf::actor_system &system() { return *system_; }
 
@@ -39,6 +57,7 @@ private:
   std::unique_ptr<caf::actor_system_config> config_;
   std::unique_ptr<caf::actor_system> system_;
   std::vector<StageStats> stats_;
+  DeviceRun deviceRun_;
 };
 
 } // namespace akida::actors

@@ -4,10 +4,10 @@
 
 #include "actors/Sinks.h"
 #include "actors/Sources.h"
-#include "runtime/model/Model.h"
 
 #include <set>
 #include <stdexcept>
+#include <utility>
 
 namespace akida::actors {
 
@@ -33,7 +33,13 @@ Frame SequenceWorker::run(const Frame &in) {
   std::set<int> decoded;
   for (const auto &[layer, a] : acts)
     decoded.insert(layer);
-  executor_->run(acts);
+  try {
+    executor_->run(acts);
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    failure_ = std::current_exception();
+    throw;
+  }
 
   Frame out;
   out.seq = in.seq;
@@ -62,21 +68,25 @@ std::map<int, EdgeStats> SequenceWorker::edgeStats() const {
   return s;
 }
 
-std::shared_ptr<ModelStages> makeModelStages(const Model &model,
-                                             DeviceFactory device) {
+std::exception_ptr SequenceWorker::takeFailure() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return std::exchange(failure_, nullptr);
+}
+
+std::shared_ptr<ModelStages>
+makeModelStages(std::shared_ptr<const ModelDesc> desc,
+                const std::vector<Sequence> &sequences, DeviceFactory device) {
   auto st = std::make_shared<ModelStages>();
-  st->desc = std::make_shared<const ModelDesc>(model.desc());
-  const std::vector<Sequence> sequences = model.sequences();
+  st->desc = std::move(desc);
   st->plan = planPipeline(*st->desc, sequences);
   st->inputType = modelInputType(*st->desc);
   bool hardware = false;
   for (const Sequence &s : sequences)
     hardware = hardware || s.hardware;
   if (hardware) {
-    if (!device) {
-      // The model's own device (a usb:N one too); a restart reprograms it.
-      device = [dev = model.device()] { return dev; };
-    }
+    if (!device)
+      throw std::invalid_argument("pipeline: the model has hardware "
+                                  "sequences but no device was given");
     st->slot = std::make_shared<DeviceSlot>(std::move(device));
   }
   for (const std::shared_ptr<SequenceExecutor> &e :

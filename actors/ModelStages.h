@@ -14,13 +14,10 @@
 #include "actors/MessageTypes.h"
 #include "actors/SequenceExecutor.h"
 
+#include <exception>
 #include <map>
 #include <memory>
 #include <mutex>
-
-namespace akida {
-class Model;
-}
 
 namespace akida::actors {
 
@@ -37,12 +34,16 @@ public:
   const StagePlan &plan() const { return executor_->plan(); }
   /// Per outgoing layer, what its codec sent.
   std::map<int, EdgeStats> edgeStats() const;
+  /// The exception of the last run that threw (null when none since the
+  /// last take), so a caller can rethrow the device's own error.
+  std::exception_ptr takeFailure();
 
 private:
   std::shared_ptr<SequenceExecutor> executor_;
   std::shared_ptr<const ModelDesc> model_;
   mutable std::mutex mutex_;
   std::map<int, EdgeCodec> codecs_;
+  std::exception_ptr failure_;
 };
 
 struct ModelStages {
@@ -53,11 +54,13 @@ struct ModelStages {
   std::vector<std::shared_ptr<SequenceWorker>> workers;
 };
 
-/// The stages of `model`: its mapping's sequences when mapped (hardware
-/// ones on the device `device` opens; by default the mapping's device by
-/// name: a virtual device, or usb:N), else one software sequence.
-std::shared_ptr<ModelStages> makeModelStages(const Model &model,
-                                             DeviceFactory device = {});
+/// The stages of a model `desc` run as `sequences` (a mapping's, or one
+/// software sequence of every layer): hardware ones on the device `device`
+/// opens (std::invalid_argument when there are some and it is empty), the
+/// others on the CPU. For a Model: makeModelStages(model) (FromModel.h).
+std::shared_ptr<ModelStages>
+makeModelStages(std::shared_ptr<const ModelDesc> desc,
+                const std::vector<Sequence> &sequences, DeviceFactory device);
 
 /// The model input frame for `inputs` (checked against the model input).
 Frame inputFrame(const ModelStages &stages, const Array &inputs, uint64_t seq,

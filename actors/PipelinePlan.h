@@ -11,7 +11,8 @@
 #ifndef AKIDA_ACTORS_PIPELINEPLAN_H
 #define AKIDA_ACTORS_PIPELINEPLAN_H
 
-#include "runtime/model/Mapping.h"
+#include "compiler/fbz/ModelDesc.h"
+#include "runtime/model/Sequence.h"
 
 #include <string>
 #include <vector>

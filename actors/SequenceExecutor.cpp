@@ -7,6 +7,7 @@
 #include <tbb/parallel_for.h>
 
 #include <stdexcept>
+#include <utility>
 
 namespace akida::actors {
 
@@ -37,6 +38,23 @@ void DeviceSlot::reopen() {
     throw std::runtime_error("device slot: the factory gave no device");
   loaded_ = nullptr;
   ++reopens_;
+}
+
+void DeviceSlot::unload() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  loaded_ = nullptr;
+}
+
+void DeviceSlot::keepPowerEvents(bool on) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  keepPowerEvents_ = on;
+  if (!on)
+    powerEvents_.clear();
+}
+
+std::vector<PowerEvent> DeviceSlot::takePowerEvents() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return std::exchange(powerEvents_, {});
 }
 
 DeviceSequence::DeviceSequence(std::shared_ptr<const ModelDesc> model,
@@ -72,6 +90,11 @@ void DeviceSequence::run(LayerActs &acts) {
   ref::Activations out = dev.forward(in);
   counters_.frames += in.batch;
   counters_.inference_clk += dev.metrics().inference_clk;
+  if (slot_->keepPowerEvents_) {
+    const std::vector<PowerEvent> &events = dev.inference_power_events();
+    slot_->powerEvents_.insert(slot_->powerEvents_.end(), events.begin(),
+                               events.end());
+  }
   for (const auto &[layer, a] : dev.exported())
     acts[layer] = a;
   acts[dev.outputLayer()] = std::move(out);
@@ -85,6 +108,11 @@ CpuSequence::CpuSequence(std::shared_ptr<const ModelDesc> model,
     temporal_ = temporal_ || t == LayerType::BufferTempConv ||
                 t == LayerType::DepthwiseBufferTempConv;
   }
+}
+
+void CpuSequence::resetStates() {
+  for (auto &[layer, state] : states_)
+    state.reset();
 }
 
 void CpuSequence::runLayers(LayerActs &acts) {

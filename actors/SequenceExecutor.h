@@ -40,6 +40,13 @@ public:
   /// Re-opens the device (after a failure); the next run programs it.
   void reopen();
   int64_t reopens() const { return reopens_; }
+  /// Forgets which program is loaded: the next run programs the device
+  /// (Model::forward programs on every call, as the SDK counts it).
+  void unload();
+  /// While on, the power events of every forward are kept, in run order,
+  /// until taken (Model::power_events). Off by default: a stream keeps none.
+  void keepPowerEvents(bool on);
+  std::vector<PowerEvent> takePowerEvents();
 
 private:
   friend class DeviceSequence;
@@ -48,6 +55,8 @@ private:
   std::mutex mutex_;
   const void *loaded_ = nullptr; ///< the executor whose program is loaded
   int64_t reopens_ = 0;
+  bool keepPowerEvents_ = false;
+  std::vector<PowerEvent> powerEvents_;
 };
 
 /// Device counters of one hardware sequence over every frame it ran.
@@ -68,6 +77,8 @@ public:
   virtual void run(LayerActs &acts) = 0;
   /// Called by the supervisor before a retry.
   virtual void restart() {}
+  /// Clears temporal state (Model::reset_states).
+  virtual void resetStates() {}
   const SequenceCounters &counters() const { return counters_; }
 
 protected:
@@ -97,6 +108,7 @@ class CpuSequence final : public SequenceExecutor {
 public:
   CpuSequence(std::shared_ptr<const ModelDesc> model, StagePlan plan);
   void run(LayerActs &acts) override;
+  void resetStates() override;
 
 private:
   void runLayers(LayerActs &acts);

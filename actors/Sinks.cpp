@@ -3,16 +3,30 @@
 #include "actors/Sinks.h"
 
 #include "runtime/io/Npy.h"
-#include "runtime/model/Model.h"
 
 #include <algorithm>
 #include <climits>
+#include <cstdint>
 #include <stdexcept>
 
 namespace akida::actors {
 
+Array outputArray(const ActType &type, int64_t batch,
+                  std::vector<int64_t> ints, const std::vector<float> &floats) {
+  std::vector<int64_t> shape = {batch, type.shape[0], type.shape[1],
+                                type.shape[2]};
+  if (type.isFloat)
+    return Array::fromFloats(shape, floats);
+  if (type.bits <= 8)
+    return Array::fromInts(type.isSigned ? DType::Int8 : DType::UInt8, shape,
+                           ints);
+  for (int64_t &v : ints) // wider unsigned outputs saturate into int32
+    v = std::min<int64_t>(v, INT32_MAX);
+  return Array::fromInts(DType::Int32, shape, ints);
+}
+
 Array outputArray(const ref::Activations &acts) {
-  return Model::outputArray(acts.type, acts.batch, acts.ints, acts.floats);
+  return outputArray(acts.type, acts.batch, acts.ints, acts.floats);
 }
 
 Array concatOutputs(const std::vector<Output> &outputs) {

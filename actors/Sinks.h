@@ -41,9 +41,12 @@ std::unique_ptr<FrameSink> npyFileSink(const std::string &path);
 /// Appends to `outputs` (which must outlive the stream).
 std::unique_ptr<FrameSink> vectorSink(std::vector<Output> &outputs);
 
-/// The Array Model::forward returns for these activations: float32 after
-/// a Dequantizer, (u)int8 up to 8 bits, int32 wider (unsigned values beyond
-/// int32 saturate). The same conversion as Model's.
+/// The Array Model::forward returns for `batch` samples of the output type
+/// `type`: float32 after a Dequantizer, (u)int8 up to 8 bits, int32 wider
+/// (unsigned values beyond int32 saturate). Model's one conversion too.
+Array outputArray(const ActType &type, int64_t batch,
+                  std::vector<int64_t> ints, const std::vector<float> &floats);
+/// The same for activations.
 Array outputArray(const ref::Activations &acts);
 
 /// Outputs concatenated along the first axis (an empty array for none).

@@ -3,7 +3,6 @@
 #include "actors/StreamPipeline.h"
 
 #include "actors/SequenceActors.h"
-#include "runtime/model/Model.h"
 
 #include <stdexcept>
 
@@ -30,11 +29,6 @@ StreamBuilder &StreamBuilder::model(std::shared_ptr<ModelStages> stages,
     stages_.push_back(std::move(spec));
   }
   return *this;
-}
-
-StreamBuilder &StreamBuilder::model(const Model &model, StageOptions options,
-                                    DeviceFactory device) {
-  return this->model(makeModelStages(model, std::move(device)), options);
 }
 
 StreamBuilder &StreamBuilder::stage(StageSpec spec,

@@ -9,7 +9,7 @@
 //   caf::actor_system sys{cfg};
 //   StreamResult r = StreamBuilder()
 //       .source(npySource("frames/"))
-//       .model(model, {StagePolicy::DropOldest, /*capacity=*/2})
+//       .model(makeModelStages(model), {StagePolicy::DropOldest, 2})
 //       .sink(npyFileSink("out.npy"))
 //       .build(sys)
 //       .run();   // throws std::runtime_error when the stream fails
@@ -78,9 +78,6 @@ public:
   /// One stage per sequence of `stages` (options apply to each).
   StreamBuilder &model(std::shared_ptr<ModelStages> stages,
                        StageOptions options = {});
-  /// The same for a model (mapped: on `device`, by default its mapping's).
-  StreamBuilder &model(const Model &model, StageOptions options = {},
-                       DeviceFactory device = {});
   /// Any stage (e.g. remoteStage, Remote.h); `inputType` is what it reads
   /// when it is the first.
   StreamBuilder &stage(StageSpec spec, std::optional<ActType> inputType = {});

@@ -16,6 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "actors/FromModel.h"
 #include "actors/ModelPipeline.h"
 #include "compiler/fbz/LayerSchema.h"
 #include "device/usb/OpenDevice.h"
@@ -79,7 +80,7 @@ void bench(const std::string &name, int64_t n) {
   }
   const double stagesS = now() - t0;
 
-  ModelPipeline pipeline(model);
+  ModelPipeline pipeline(makeModelStages(model));
   pipeline.forwardStream(frame(in, 0), 1); // warm up (programs the device)
   t0 = now();
   Array out = pipeline.forwardStream(in, 1);

@@ -1,16 +1,22 @@
 //===- DeviceInference.cpp - Running a mapped Model on its device ---------===//
 //
-// After map(), forward runs the model sequence by sequence: hardware
-// sequences as their programs on the simulated device (chain-loaded per
-// call), software sequences on the reference kernels. The simulator is
-// bit-exact with the reference (tests/unit/sim), so only the clocks differ.
-// The inference window and the power events are on the device's simulated
+// After map(), forward runs the model through its actor pipeline
+// (actors/ModelPipeline.h, built once per map): a device actor per hardware
+// sequence, running its program on the mapped device (the simulator, or a
+// chip over USB), a CPU actor per software sequence; activations between
+// them as spike events or dense tiles. The whole batch is one frame, and
+// every call programs the hardware sequences again (chain loading), so the
+// counters are the SDK's: program_clk of every program, inference_clk of
+// every forward. The simulator is bit-exact with the reference
+// (tests/unit/sim), so only the clocks differ from the CPU path. The
+// inference window and the power events are on the device's simulated
 // timeline, at the model's clock.
 //
 //===----------------------------------------------------------------------===//
 
 #include "runtime/model/Model.h"
 
+#include "actors/ModelPipeline.h"
 #include "device/ProgrammableDevice.h"
 
 #include <cstdio>
@@ -18,64 +24,47 @@
 
 namespace akida {
 
+actors::ModelPipeline &Model::pipeline() {
+  if (!pipeline_.pipeline) {
+    std::shared_ptr<actors::ModelStages> stages = actors::makeModelStages(
+        std::make_shared<const ModelDesc>(desc_), mapping_->sequences,
+        [dev = device_] { return dev; });
+    if (stages->slot)
+      stages->slot->keepPowerEvents(true);
+    actors::StageOptions options;
+    options.maxRetries = 0; // a failure is the caller's, as it was
+    pipeline_.pipeline =
+        std::make_shared<actors::ModelPipeline>(std::move(stages), options);
+  }
+  return *pipeline_.pipeline;
+}
+
 Array Model::forwardOnDevice(const Array &inputs, int batch_size) {
   checkInputs(inputs, "forward");
   if (batch_size < 0)
     throw std::invalid_argument("forward: batch_size is " +
                                 std::to_string(batch_size) +
                                 " but must be 0 (all at once) or positive");
-  ref::Activations in;
-  in.type = modelInputType(desc_);
-  in.batch = inputs.shape[0];
-  in.ints = inputs.ints();
-
+  actors::ModelPipeline &p = pipeline();
   metrics_ = {};
-  metrics_.inference_frames = in.batch;
+  metrics_.inference_frames = inputs.shape[0];
   device_->set_clock_mhz(clockMhz_);
   device_->set_power_measurement_enabled(powerMeasurement_);
   powerEvents_.clear();
   metrics_.inference_start = device_->time_ms();
-  std::map<int, ref::Activations> acts;
-  auto inputOf = [&](int layer) -> const ref::Activations & {
-    const LayerDesc &d = desc_.layers[layer];
-    if (d.inbounds.empty())
-      return in;
-    return acts.at(d.inbounds[0]);
-  };
-  for (const Sequence &seq : mapping_->sequences) {
-    if (!seq.hardware) {
-      for (int i : seq.layers) {
-        std::vector<const ref::Activations *> layerInputs;
-        const LayerDesc &d = desc_.layers[i];
-        if (d.inbounds.empty())
-          layerInputs.push_back(&in);
-        for (int j : d.inbounds)
-          layerInputs.push_back(&acts.at(j));
-        acts[i] = ref::runLayer(d, layerInputs, &states_[i]);
-      }
-      continue;
-    }
-    device_->program(seq.program);
-    metrics_.program_clk += device_->metrics().program_clk;
-    device_->set_batch_size(device_->max_batch_size());
-    int source = device_->inputLayer();
-    bool fromModelInput =
-        source < 0 || desc_.layers[source].type == LayerType::InputData;
-    ref::Activations out =
-        device_->forward(fromModelInput ? in : inputOf(seq.layers.front()));
-    metrics_.inference_clk += device_->metrics().inference_clk;
-    const std::vector<PowerEvent> &events = device_->inference_power_events();
-    powerEvents_.insert(powerEvents_.end(), events.begin(), events.end());
-    for (const auto &[layer, a] : device_->exported())
-      acts[layer] = a;
-    acts[device_->outputLayer()] = std::move(out);
-  }
+  if (p.stages().slot)
+    p.stages().slot->unload(); // every call programs, as the SDK counts
+  Array out = p.forward(inputs);
+  if (out.shape.empty()) // no samples, so no frame
+    out = actors::outputArray(outputTypes_.back(), 0, {}, {});
+  const actors::DeviceRun &run = p.deviceRun();
+  metrics_.program_clk = run.program_clk;
+  metrics_.inference_clk = run.inference_clk;
+  powerEvents_ = run.powerEvents;
   // Programming is not on the timeline, so the sequences' forwards are
   // back to back: the window is inference_clk at the clock.
   metrics_.inference_end = device_->time_ms();
-
-  const ref::Activations &last = acts.at(get_layer_count() - 1);
-  return outputArray(outputTypes_.back(), in.batch, last.ints, last.floats);
+  return out;
 }
 
 Statistics Model::statistics() const {

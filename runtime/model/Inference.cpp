@@ -9,6 +9,7 @@
 
 #include "runtime/model/Model.h"
 
+#include "actors/Sinks.h"
 #include "compiler/fbz/LayerSchema.h"
 #include "runtime/cpu/Plan.h"
 
@@ -176,22 +177,8 @@ Array Model::forward_reference(const Array &inputs, int batch_size) {
                else
                  ints.insert(ints.end(), last.ints.begin(), last.ints.end());
              });
-  return outputArray(outType, inputs.shape[0], std::move(ints), floats);
-}
-
-Array Model::outputArray(const ActType &type, int64_t batch,
-                         std::vector<int64_t> ints,
-                         const std::vector<float> &floats) {
-  std::vector<int64_t> shape = {batch, type.shape[0], type.shape[1],
-                                type.shape[2]};
-  if (type.isFloat)
-    return Array::fromFloats(shape, floats);
-  if (type.bits <= 8)
-    return Array::fromInts(type.isSigned ? DType::Int8 : DType::UInt8, shape,
-                           ints);
-  for (int64_t &v : ints) // wider unsigned outputs saturate into int32
-    v = std::min<int64_t>(v, INT32_MAX);
-  return Array::fromInts(DType::Int32, shape, ints);
+  return actors::outputArray(outType, inputs.shape[0], std::move(ints),
+                              floats);
 }
 
 Array Model::predict(const Array &inputs, int batch_size) {

@@ -3,18 +3,9 @@
 #define AKIDA_RUNTIME_MODEL_MAPPING_H
 
 #include "compiler/mapping/Allocator.h"
+#include "runtime/model/Sequence.h"
 
 namespace akida {
-
-/// A sequence of a mapped model (akida.Sequence): consecutive layers on one
-/// backend; a hardware sequence has passes and a program.
-struct Sequence {
-  std::string name; ///< "HW/<first>-<last>" or "SW/<first>-<last>"
-  bool hardware = false;
-  std::vector<int> layers;
-  std::vector<std::vector<int>> passes; ///< layer indices per pass
-  std::vector<uint8_t> program;         ///< hardware sequences only
-};
 
 /// The result of Model::map.
 struct ModelMapping {

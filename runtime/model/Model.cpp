@@ -2,6 +2,7 @@
 
 #include "runtime/model/Model.h"
 
+#include "actors/ModelPipeline.h"
 #include "compiler/fbz/Fbz.h"
 #include "compiler/fbz/LayerSchema.h"
 #include "device/usb/OpenDevice.h"
@@ -79,9 +80,8 @@ void Layer::set_variable(const std::string &name, const Array &values) {
   if (had)
     previous = d.variables[name];
   d.variables[name] = Variable{values, variableBits(d, *spec)};
-  model->mapping_.reset(); // the programs hold the old values
-  model->plan_.reset();     // so does the CPU plan
-  model->device_.reset();
+  model->unmap();       // the programs hold the old values
+  model->plan_.reset(); // so does the CPU plan
   try {
     model->validateLayer(index);
   } catch (...) {
@@ -247,8 +247,7 @@ void Model::add(LayerDesc layer, const std::vector<std::string> &inbounds) {
       desc_.layers[0].type == LayerType::InputData)
     desc_.ipVersion = *schema.family; // InputData fits both versions.
   desc_.layers.push_back(std::move(layer));
-  mapping_.reset();
-  device_.reset();
+  unmap();
   plan_.reset();
   try {
     validateLayer(desc_.layers.size() - 1);
@@ -293,8 +292,7 @@ void Model::pop_layer() {
   if (desc_.layers.empty())
     throw std::runtime_error("pop_layer: the model has no layers");
   desc_.layers.pop_back();
-  mapping_.reset();
-  device_.reset();
+  unmap();
   plan_.reset();
   outputTypes_.resize(desc_.layers.size());
   states_.resize(desc_.layers.size());
@@ -348,8 +346,11 @@ std::vector<uint8_t> Model::to_buffer() const { return encodeFbz(desc_); }
 
 void Model::map(const Device &device, bool hw_only, MapMode mode) {
   checkRunnable();
-  mapping_ = mapModel(desc_, device, mode, hw_only);
-  device_ = openDevice(device);
+  ModelMapping mapping = mapModel(desc_, device, mode, hw_only);
+  std::shared_ptr<ProgrammableDevice> opened = openDevice(device);
+  unmap();
+  mapping_ = std::move(mapping);
+  device_ = std::move(opened);
   metrics_ = {};
 }
 
@@ -358,7 +359,9 @@ void Model::map(std::shared_ptr<ProgrammableDevice> device, bool hw_only,
   if (!device)
     throw std::invalid_argument("map: no device");
   checkRunnable();
-  mapping_ = mapModel(desc_, device->device(), mode, hw_only);
+  ModelMapping mapping = mapModel(desc_, device->device(), mode, hw_only);
+  unmap();
+  mapping_ = std::move(mapping);
   device_ = std::move(device);
   metrics_ = {};
 }
@@ -384,6 +387,14 @@ std::vector<NpMapping> Model::layer_nps(const std::string &name) const {
 void Model::reset_states() {
   for (ref::TemporalState &s : states_)
     s.reset();
+  if (pipeline_.pipeline)
+    pipeline_.pipeline->resetStates();
+}
+
+void Model::unmap() {
+  pipeline_.pipeline.reset(); // before the device it runs on
+  mapping_.reset();
+  device_.reset();
 }
 
 } // namespace akida

@@ -3,7 +3,8 @@
 // The C++ mirror of akida.Model: build a model from layers or load a .fbz,
 // inspect and edit layers and variables, run it (forward, predict,
 // predict_classes, evaluate, evaluate_sparsity) on the CPU backend (fast
-// kernels bit-exact with the reference kernels, runtime/cpu/), and save it.
+// kernels bit-exact with the reference kernels, runtime/cpu/) or, once
+// mapped, through its actor pipeline on the device (actors/), and save it.
 // Every misuse throws std::invalid_argument (bad argument) or
 // std::runtime_error (wrong state) with a message naming the layer or
 // argument and what was expected.
@@ -29,6 +30,9 @@ class Model;
 class ProgrammableDevice;
 namespace cpu {
 class Plan;
+}
+namespace actors {
+class ModelPipeline;
 }
 
 /// Device counters of the last inference (akida.Metrics).
@@ -177,12 +181,6 @@ public:
   /// The device the model is mapped on (null before map()): what forward
   /// runs the hardware sequences on.
   std::shared_ptr<ProgrammableDevice> device() const { return device_; }
-  /// The Array forward returns for `batch` samples of the model output
-  /// type: float32 after a Dequantizer, (u)int8 up to 8 bits, int32 wider
-  /// (unsigned values beyond int32 saturate).
-  static Array outputArray(const ActType &type, int64_t batch,
-                           std::vector<int64_t> ints,
-                           const std::vector<float> &floats);
   /// The mapping, or null before map().
   const ModelMapping *mapping() const {
     return mapping_ ? &*mapping_ : nullptr;
@@ -228,9 +226,14 @@ private:
                   F consume);
   int layerIndex(const std::string &name) const;
 
-  /// Runs a batch through the mapped sequences: hardware ones as programs on
-  /// the simulated device, software ones on the reference kernels.
+  /// Runs a batch through the mapped model's actor pipeline: a device actor
+  /// per hardware sequence (its program on the mapped device), a CPU actor
+  /// per software sequence.
   Array forwardOnDevice(const Array &inputs, int batch_size);
+  /// The actor pipeline of the mapping, built on first use after map().
+  actors::ModelPipeline &pipeline();
+  /// Drops the mapping, the device and the pipeline (an edit, a re-map).
+  void unmap();
   /// The CPU plan for the instruction set in use, built on first use and
   /// dropped by every edit of the model.
   const cpu::Plan &plan();
@@ -247,6 +250,21 @@ private:
   /// Shared by copies of the model (a plan is immutable once built; each
   /// thread runs it in its own workspace); an edit replaces this model's.
   std::shared_ptr<const cpu::Plan> plan_;
+  /// The mapping's actor pipeline (actors/ModelPipeline.h). Not shared by
+  /// copies: a copy builds its own (its own CPU temporal state) on the same
+  /// device.
+  struct PipelineSlot {
+    std::shared_ptr<actors::ModelPipeline> pipeline;
+    PipelineSlot() = default;
+    PipelineSlot(const PipelineSlot &) {}
+    PipelineSlot(PipelineSlot &&) = default;
+    PipelineSlot &operator=(const PipelineSlot &) {
+      pipeline.reset();
+      return *this;
+    }
+    PipelineSlot &operator=(PipelineSlot &&) = default;
+  };
+  PipelineSlot pipeline_;
 };
 
 } // namespace akida

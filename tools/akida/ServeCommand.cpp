@@ -14,6 +14,7 @@
 #include "tools/akida/Args.h"
 #include "tools/akida/Commands.h"
 
+#include "actors/FromModel.h"
 #include "actors/Remote.h"
 #include "device/usb/OpenDevice.h"
 

@@ -13,6 +13,7 @@
 #include "tools/akida/Args.h"
 #include "tools/akida/Commands.h"
 
+#include "actors/FromModel.h"
 #include "actors/Remote.h"
 #include "device/usb/OpenDevice.h"
 #include "runtime/io/Npy.h"
@@ -90,7 +91,7 @@ int streamCommand(const std::vector<std::string> &argv) {
     } else if (args.has("mode")) {
       throw UsageError("--mode needs --device");
     }
-    builder.model(*model, options);
+    builder.model(actors::makeModelStages(*model), options);
   }
   std::vector<actors::Output> outputs;
   builder.sink(actors::vectorSink(outputs));

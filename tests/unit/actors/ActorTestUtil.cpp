@@ -80,6 +80,10 @@ public:
   int inputLayer() const override { return inner_.inputLayer(); }
   int outputLayer() const override { return inner_.outputLayer(); }
   ref::Activations forward(const ref::Activations &in) override {
+    {
+      std::lock_guard<std::mutex> lock(plan_->mutex);
+      plan_->forwardThreads.insert(std::this_thread::get_id());
+    }
     if (plan_->failuresLeft.fetch_sub(1) > 0)
       throw std::runtime_error("injected device failure");
     return inner_.forward(in);

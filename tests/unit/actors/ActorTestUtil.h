@@ -8,6 +8,9 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
 
 namespace akida::actortest {
 
@@ -23,10 +26,13 @@ Array randomInputs(const Model &model, int64_t n, uint32_t seed);
 Array sample(const Array &a, int64_t i);
 
 /// A device that fails: the first `failures` forward calls (counted across
-/// every device the factory opens) throw "injected device failure".
+/// every device the factory opens) throw "injected device failure". It
+/// records the threads its forwards ran on.
 struct FaultPlan {
   std::atomic<int64_t> failuresLeft{0};
   std::atomic<int64_t> opened{0};
+  std::mutex mutex;
+  std::set<std::thread::id> forwardThreads;
 };
 
 /// A factory of virtual `device`s that fail as `plan` says.

@@ -5,6 +5,7 @@
 // detached), as a user runs them.
 #include "tests/unit/actors/ActorTestUtil.h"
 
+#include "actors/FromModel.h"
 #include "actors/ModelPipeline.h"
 #include "runtime/zoo/Zoo.h"
 
@@ -35,7 +36,7 @@ TEST_P(MappedPipeline, BitIdenticalToForward) {
   const Array in = randomInputs(model, 3, 11);
   const Array expected = model.forward(in);
 
-  ModelPipeline pipeline(model);
+  ModelPipeline pipeline(makeModelStages(model));
   EXPECT_EQ(pipeline.forward(in), expected);
   // Frame by frame (the device keeps the program between frames when the
   // model has one hardware sequence, reloads it otherwise).
@@ -59,7 +60,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(Pipeline, UnmappedModelRunsOnOneCpuActor) {
   Model model = buildZooModel("ds_cnn_kws", 0);
   const Array in = randomInputs(model, 4, 5);
-  ModelPipeline pipeline(model);
+  ModelPipeline pipeline(makeModelStages(model));
   EXPECT_EQ(pipeline.forward(in), model.forward(in));
   ASSERT_EQ(pipeline.statistics().size(), 1u);
   EXPECT_EQ(pipeline.statistics()[0].name.rfind("SW/", 0), 0u);
@@ -84,7 +85,7 @@ TEST(Pipeline, PlanCarriesOnlyWhatLaterStagesRead) {
 
 TEST(Pipeline, RefusesInputsOfAnotherShape) {
   Model model = buildZooModel("ds_cnn_kws", 0);
-  ModelPipeline pipeline(model);
+  ModelPipeline pipeline(makeModelStages(model));
   Array bad = Array::fromInts(DType::UInt8, {1, 4, 4, 1},
                               std::vector<int64_t>(16, 1));
   try {

@@ -6,6 +6,7 @@
 // error, and a bad source too.
 #include "tests/unit/actors/ActorTestUtil.h"
 
+#include "actors/FromModel.h"
 #include "actors/StreamPipeline.h"
 #include "device/usb/OpenDevice.h"
 
@@ -73,7 +74,7 @@ TEST_F(StreamProtocol, BlockingCreditsBoundQueuesAndKeepOrder) {
   std::vector<Output> outputs;
   StreamPipeline p = StreamBuilder()
                          .source(frames(in, 12))
-                         .model(model, options(StagePolicy::Block, 2))
+                         .model(makeModelStages(model), options(StagePolicy::Block, 2))
                          .sink(vectorSink(outputs))
                          .sinkCredits(1)
                          .build(sys);
@@ -106,7 +107,7 @@ TEST_F(StreamProtocol, DropOldestDropsAndCounts) {
   std::vector<Output> outputs;
   StreamPipeline p = StreamBuilder()
                          .source(frames(in, 16))
-                         .model(model, options(StagePolicy::DropOldest, 1))
+                         .model(makeModelStages(model), options(StagePolicy::DropOldest, 1))
                          .sink(vectorSink(outputs))
                          .build(sys);
   p.start();
@@ -139,8 +140,8 @@ TEST_F(StreamProtocol, FailingDeviceIsRestartedAndFramesRetried) {
   StreamPipeline p =
       StreamBuilder()
           .source(frames(in, 6))
-          .model(model, options(StagePolicy::Block, 2, /*retries=*/2),
-                 faultyFactory(AKD1000(), faults))
+          .model(makeModelStages(model, faultyFactory(AKD1000(), faults)),
+                 options(StagePolicy::Block, 2, /*retries=*/2))
           .sink(vectorSink(outputs))
           .build(sys);
   p.start();
@@ -167,8 +168,8 @@ TEST_F(StreamProtocol, RepeatedFailureEndsTheStreamWithAnError) {
   StreamPipeline p =
       StreamBuilder()
           .source(frames(in, 4))
-          .model(model, options(StagePolicy::Block, 2, /*retries=*/2),
-                 faultyFactory(AKD1000(), faults))
+          .model(makeModelStages(model, faultyFactory(AKD1000(), faults)),
+                 options(StagePolicy::Block, 2, /*retries=*/2))
           .sink(vectorSink(outputs))
           .build(sys);
   p.start();
@@ -195,7 +196,7 @@ TEST_F(StreamProtocol, BadSourceFrameEndsTheStream) {
             return Array::fromInts(DType::Int8, {1, 49, 10, 1},
                                    std::vector<int64_t>(490, 0));
           }))
-          .model(model, options(StagePolicy::Block, 2))
+          .model(makeModelStages(model), options(StagePolicy::Block, 2))
           .sink(vectorSink(outputs))
           .build(sys);
   p.start();
