@@ -51,8 +51,10 @@ def Akida_DequantizerOp : Akida_Layer<"dequantizer", "Dequantizer", V2, 0,
     [Pure]> {
   let summary = "Akida 2.0 conversion of integers to float32";
   let description = [{
-`Dequantizer()`: `out = float(x) × scales[c]` with the `f32 (C)` variable
-`scales`. It ends a v2 model whose last layer has no activation.
+`Dequantizer()`: `out = float(x - zero_points[c]) × scales[c]` with the
+`f32 (C)` variable `scales` and the optional `i32 (C)` variable
+`zero_points` (0 when absent; the SDK's layer has none, the ONNX importer
+sets it for a `DequantizeLinear` with a zero point). It ends a v2 model.
 
 ```mlir
 %3 = akida.dequantizer "dequantizer"(%2) {scales = dense<0.125> : tensor<10xf32>}
@@ -60,7 +62,7 @@ def Akida_DequantizerOp : Akida_Layer<"dequantizer", "Dequantizer", V2, 0,
 ```
   }];
   let arguments = (ins Akida_ActivationTensor:$input, StrAttr:$name,
-      ElementsAttr:$scales);
+      ElementsAttr:$scales, OptionalAttr<ElementsAttr>:$zero_points);
   let results = (outs Akida_FloatTensor:$output);
 }
 

@@ -130,8 +130,14 @@ LogicalResult DequantizerOp::verify() {
   if (failed(verifyLayer(*this)))
     return failure();
   int64_t channels = cast<ShapedType>(getInput().getType()).getDimSize(3);
-  return verifyVariable(*this, "scales", getScalesAttr(),
-                        Float32Type::get(getContext()), {channels},
+  if (failed(verifyVariable(*this, "scales", getScalesAttr(),
+                            Float32Type::get(getContext()), {channels},
+                            "one value per channel")))
+    return failure();
+  if (!getZeroPointsAttr())
+    return success();
+  return verifyVariable(*this, "zero_points", getZeroPointsAttr(),
+                        IntegerType::get(getContext(), 32), {channels},
                         "one value per channel");
 }
 

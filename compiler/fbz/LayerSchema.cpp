@@ -133,7 +133,8 @@ std::vector<LayerSchema> buildSchemas() {
   s.push_back({LayerType::Concatenate, "concatenate", v2, false, 2, 1 << 20,
                {}, {}});
   s.push_back({LayerType::Dequantizer, "dequantizer", v2, false, 1, 1, {},
-               {{"scales", DType::Float32, true}}});
+               {{"scales", DType::Float32, true},
+                {"zero_points", DType::Int32, false}}});
   s.push_back({LayerType::ExtractToken, "extract_token", v2, false, 1, 1,
                {{"begin", K::Int, 0}, {"end", K::Int, std::nullopt, true}},
                {}});

@@ -8,6 +8,14 @@
 //       of int8 initializers, or of QuantizeLinear(float): folded)
 //     [-> BatchNormalization] [-> MaxPool | GlobalAveragePool]
 //     [-> Relu] [-> Clip] -> QuantizeLinear        (or the graph output)
+//   QLinearConv | QLinearMatMul | ConvInteger | MatMulInteger (one node)
+//   [DequantizeLinear ->] MaxPool | GlobalAveragePool ...  (an identity
+//       1x1 layer that pools)
+//
+// Zero points: an input's is folded into the bias (exact where the
+// convolution pads nothing; v1's InputConvolutional pads with it), an
+// output's into the bias before the saturation (no ReLU then); weights'
+// are subtracted and the result re-quantized to int8 where it leaves it.
 //
 // The float scales become integer parameters: threshold/act_step for v1,
 // bias/bias_shift, output_scales/output_shift (and max_value) for v2; a
@@ -35,9 +43,11 @@ struct Imported {
   /// Dequantizer).
   std::vector<std::string> tensors;
   std::string inputName; ///< the ONNX graph input
-  /// The ONNX input is float = inputScale x the Akida (uint8) input; 1 for a
-  /// uint8 ONNX input.
+  std::vector<int64_t> inputDims; ///< its ONNX shape (-1: unknown)
+  /// The ONNX input is float = inputScale x (the Akida (uint8) input -
+  /// inputZeroPoint); 1 and 0 for a uint8 ONNX input.
   double inputScale = 1;
+  int64_t inputZeroPoint = 0;
 };
 
 /// Akida layers for `graph` on IP `target`; ImportError when the graph
@@ -47,8 +57,10 @@ inline ModelDesc legalize(const Graph &graph, IpVersion target) {
   return importGraph(graph, target).desc;
 }
 
-/// readOnnxFile + importGraph (the model is named after the file).
-Imported importOnnxFile(const std::string &path, IpVersion target);
+/// readOnnxFile, bindInputs, importGraph (the model is named after the
+/// file).
+Imported importOnnxFile(const std::string &path, IpVersion target,
+                        const std::map<std::string, Tensor> &bindings = {});
 
 } // namespace akida::onnx
 

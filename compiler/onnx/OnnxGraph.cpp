@@ -4,6 +4,7 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -267,6 +268,48 @@ std::vector<const Node *> Graph::consumers(const std::string &value) const {
         break;
       }
   return out;
+}
+
+Tensor readTensorFile(const std::string &path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file)
+    throw ImportError(path + ": cannot open the tensor file");
+  std::string bytes((std::istreambuf_iterator<char>(file)),
+                    std::istreambuf_iterator<char>());
+  proto::TensorProto t;
+  if (!t.ParseFromString(bytes))
+    throw ImportError(path + ": not an ONNX TensorProto (the protobuf does "
+                             "not parse)");
+  return readTensor(t, path + ":");
+}
+
+void bindInputs(Graph &graph, const std::map<std::string, Tensor> &bindings) {
+  for (const auto &[name, value] : bindings) {
+    auto it = std::find_if(graph.inputs.begin(), graph.inputs.end(),
+                           [&](const ValueInfo &v) { return v.name == name; });
+    if (it == graph.inputs.end()) {
+      std::string names;
+      for (const ValueInfo &v : graph.inputs)
+        names += (names.empty() ? "" : ", ") + v.name;
+      throw ImportError("cannot bind '" + name +
+                        "': it is not a graph input (inputs: " + names + ")");
+    }
+    if (it->type != ElemType::Undefined && value.type != it->type)
+      throw ImportError("cannot bind '" + name + "': the value is " +
+                        elemTypeName(value.type) + " but the input is " +
+                        elemTypeName(it->type));
+    bool shapeOk = it->dims.size() == value.dims.size();
+    for (size_t d = 0; shapeOk && d < value.dims.size(); ++d)
+      shapeOk = it->dims[d] < 0 || it->dims[d] == value.dims[d];
+    if (!shapeOk)
+      throw ImportError("cannot bind '" + name + "': the value has " +
+                        std::to_string(value.dims.size()) +
+                        " dimensions or sizes that differ from the input's");
+    Tensor t = value;
+    t.name = name;
+    graph.constants[name] = std::move(t);
+    graph.inputs.erase(it);
+  }
 }
 
 Graph readOnnx(const std::string &bytes, const std::string &what) {

@@ -119,6 +119,16 @@ Graph readOnnxFile(const std::string &path);
 /// The same from bytes; `what` names the source in messages.
 Graph readOnnx(const std::string &bytes, const std::string &what);
 
+/// Reads a serialized ONNX TensorProto (the `input_N.pb` files of ONNX
+/// test data); ImportError naming the file when it is not one.
+Tensor readTensorFile(const std::string &path);
+
+/// Turns the graph inputs named in `bindings` into constants with those
+/// values (a model that takes its weights, scales or zero points as
+/// inputs); ImportError when a name is not a graph input or the value's
+/// element type or shape differs from the input's.
+void bindInputs(Graph &graph, const std::map<std::string, Tensor> &bindings);
+
 /// The generic import form as text: one line per input, constant (name,
 /// type, shape; values when short) and node (op, attributes, inputs ->
 /// outputs).

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace akida::onnx {
 
@@ -13,7 +14,91 @@ namespace {
   throw ImportError(n.describe() + ": " + why);
 }
 
+/// One value, or one per output channel, as a vector per channel.
+std::vector<double> perChannel(const Node &n, const Tensor &t,
+                               int64_t channels, const char *what) {
+  if (t.size() == 1)
+    return std::vector<double>(static_cast<size_t>(channels), t.values[0]);
+  if (t.size() != channels)
+    fail(n, std::string("its weight ") + what + " has " +
+                std::to_string(t.size()) + " values; expected one, or one "
+                "per output channel (" + std::to_string(channels) + ")");
+  return t.values;
+}
+
+/// Subtracts the zero points, then fits every channel to int8: divided by
+/// the channel's common factor where that is enough (exact), else
+/// re-quantized with a coarser scale (the nearest integers).
+void subtractAndFit(QWeights &w, const std::vector<double> &zp) {
+  const int64_t channels = w.dims.at(static_cast<size_t>(w.axis));
+  std::vector<std::vector<size_t>> members(static_cast<size_t>(channels));
+  for (size_t i = 0; i < w.q.size(); ++i) {
+    const int64_t f = channelOf(w.dims, w.axis, static_cast<int64_t>(i));
+    w.q[i] -= static_cast<int64_t>(zp[static_cast<size_t>(f)]);
+    members[static_cast<size_t>(f)].push_back(i);
+  }
+  for (int64_t f = 0; f < channels; ++f) {
+    const std::vector<size_t> &idx = members[static_cast<size_t>(f)];
+    int64_t lo = 0, hi = 0, common = 0;
+    for (size_t i : idx) {
+      lo = std::min(lo, w.q[i]);
+      hi = std::max(hi, w.q[i]);
+      common = std::gcd(common, std::abs(w.q[i]));
+    }
+    if (lo >= -128 && hi <= 127)
+      continue;
+    if (lo / common >= -128 && hi / common <= 127) {
+      for (size_t i : idx)
+        w.q[i] /= common;
+      w.scale[static_cast<size_t>(f)] *= static_cast<double>(common);
+      continue;
+    }
+    const double factor = std::max(static_cast<double>(hi) / 127.0,
+                                   static_cast<double>(lo) / -128.0);
+    for (size_t i : idx)
+      w.q[i] = std::clamp<int64_t>(
+          static_cast<int64_t>(std::nearbyint(static_cast<double>(w.q[i]) /
+                                              factor)),
+          -128, 127);
+    w.scale[static_cast<size_t>(f)] *= factor;
+    w.requantized = true;
+  }
+}
+
 } // namespace
+
+QWeights integerWeights(const Graph &g, const Node &n, size_t values,
+                        int scaleInput, int zeroPointInput, int axis) {
+  const Tensor &t = g.constantInput(n, values, "the weights");
+  if (t.type != ElemType::UInt8 && t.type != ElemType::Int8)
+    fail(n, std::string("its weights are ") + elemTypeName(t.type) +
+                "; expected uint8 or int8");
+  QWeights w;
+  w.dims = t.dims;
+  w.axis = axis;
+  if (w.dims.size() <= static_cast<size_t>(axis))
+    fail(n, "its weights have rank " + std::to_string(w.dims.size()));
+  for (double v : t.values)
+    w.q.push_back(static_cast<int64_t>(v));
+  const int64_t channels = w.dims[static_cast<size_t>(axis)];
+  w.scale.assign(static_cast<size_t>(channels), 1.0);
+  if (scaleInput >= 0)
+    w.scale = perChannel(n, g.constantInput(n, static_cast<size_t>(scaleInput),
+                                            "the weight scale"),
+                         channels, "scale");
+  std::vector<double> zp(static_cast<size_t>(channels), 0.0);
+  if (zeroPointInput >= 0 &&
+      n.inputs.size() > static_cast<size_t>(zeroPointInput) &&
+      !n.inputs[static_cast<size_t>(zeroPointInput)].empty())
+    zp = perChannel(n, g.constantInput(n, static_cast<size_t>(zeroPointInput),
+                                       "the weight zero point"),
+                    channels, "zero point");
+  for (double s : w.scale)
+    if (!(s > 0) || !std::isfinite(s))
+      fail(n, "its weight scales must be finite and positive");
+  subtractAndFit(w, zp);
+  return w;
+}
 
 QWeights quantizedWeights(const Graph &g, const Node &n, const std::string &name,
                           int axis, std::set<const Node *> &consumed) {
@@ -54,15 +139,17 @@ QWeights quantizedWeights(const Graph &g, const Node &n, const std::string &name
       w.q.push_back(std::clamp(static_cast<int64_t>(v), lo, hi));
     }
   }
-  if (dq->inputs.size() > 2 && !dq->inputs[2].empty()) {
-    const Tensor *zp = g.constant(dq->inputs[2]);
-    if (zp)
-      for (double z : zp->values)
-        if (z != 0)
-          fail(n, "its weights have a non-zero zero point; Akida weights "
-                  "are symmetric");
-  }
+  w.axis = axis;
   const int64_t channels = w.dims.at(axis);
+  std::vector<double> zp(static_cast<size_t>(channels), 0.0);
+  if (dq->inputs.size() > 2 && !dq->inputs[2].empty()) {
+    zp = perChannel(n, g.constantInput(*dq, 2, "the weight zero point"),
+                    channels, "zero point");
+    if (!values && std::any_of(zp.begin(), zp.end(),
+                               [](double z) { return z != 0; }))
+      fail(n, "its weights are folded from QuantizeLinear(float) with a "
+              "non-zero zero point; only symmetric weights fold");
+  }
   const int64_t dqAxis = dq->getInt("axis", 1);
   if (scale.size() == 1) {
     w.scale.assign(static_cast<size_t>(channels), scale.values[0]);
@@ -77,6 +164,7 @@ QWeights quantizedWeights(const Graph &g, const Node &n, const std::string &name
   for (double s : w.scale)
     if (s < 0 || !std::isfinite(s))
       fail(n, "its weight scales must be finite and non-negative");
+  subtractAndFit(w, zp);
   return w;
 }
 

@@ -90,8 +90,9 @@ void setV1Activation(LayerDesc &layer, const ChannelScales &c,
     for (int64_t f = 0; f < F; ++f) {
       if (dead[f]) {
         // A constant output: clamp(round(bias / s_y)).
-        const double c = std::clamp(std::nearbyint(floatBias[f] / yScale),
-                                    0.0, std::ldexp(1.0, bits) - 1);
+        const double c =
+            std::clamp(std::nearbyint(floatBias[f] / yScale) + out.zeroPoint,
+                       0.0, std::ldexp(1.0, bits) - 1);
         threshold[f] = -static_cast<int64_t>(c);
         step[f] = static_cast<float>(factor);
         continue;
@@ -174,8 +175,9 @@ void setV2Activation(LayerDesc &layer, const ChannelScales &c,
       if (dead[f]) {
         // A constant output c: bias +-1 (summed over the positions of a
         // global average), scaled by c / positions.
-        const double c = std::clamp(std::nearbyint(floatBias[f] / yScale),
-                                    out.relu ? 0.0 : -128.0, 255.0);
+        const double c =
+            std::clamp(std::nearbyint(floatBias[f] / yScale) + out.zeroPoint,
+                       out.relu ? 0.0 : -128.0, 255.0);
         biasV[f] = c > 0 ? 1 : c < 0 ? -1 : 0;
         biasS[f] = 0;
         splitMultiplier(std::abs(c) / positions, scale[f], shift[f]);

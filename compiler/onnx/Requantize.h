@@ -24,6 +24,7 @@ namespace akida::onnx {
 struct OutputSpec {
   bool quantized = false; ///< false: the float model output
   double scale = 1;       ///< s_y
+  int64_t zeroPoint = 0;  ///< z_y: folded into the bias (no ReLU then)
   int bits = 8;
   bool isSigned = false;
   bool relu = false;

@@ -184,6 +184,12 @@ public:
     scales_ = ctx.layer.variables.at("scales").array.floats();
     if (static_cast<int64_t>(scales_.size()) != inTypes[0].shape[2])
       unsupported(ctx.layer, "scales of an unexpected size");
+    zeros_.assign(scales_.size(), 0);
+    if (auto it = ctx.layer.variables.find("zero_points");
+        it != ctx.layer.variables.end())
+      zeros_ = it->second.array.ints();
+    if (zeros_.size() != scales_.size())
+      unsupported(ctx.layer, "zero_points of an unexpected size");
   }
   void run(const Frame &frame) const override {
     const uint8_t *x = in(frame);
@@ -191,12 +197,14 @@ public:
     float *o = reinterpret_cast<float *>(out(frame));
     const int64_t n = elems(outType), c = outType.shape[2];
     for (int64_t i = 0; i < n; ++i)
-      o[i] = static_cast<float>(loadInt(x, k, i)) * scales_[i % c];
+      o[i] = static_cast<float>(loadInt(x, k, i) - zeros_[i % c]) *
+             scales_[i % c];
   }
   std::string kernelName() const override { return "dequantize"; }
 
 private:
   std::vector<float> scales_;
+  std::vector<int64_t> zeros_;
 };
 
 class ExtractTokenOp final : public LayerOp {

@@ -91,9 +91,14 @@ Activations runDequantizer(const LayerDesc &layer, const Activations &in,
                            const ActType &out) {
   const std::vector<float> scales = layer.variables.at("scales").array.floats();
   const int64_t c = in.type.shape[2];
+  std::vector<int64_t> zeros(static_cast<size_t>(c), 0);
+  if (auto it = layer.variables.find("zero_points");
+      it != layer.variables.end())
+    zeros = it->second.array.ints();
   Activations result = makeOutput(out, in.batch);
   for (size_t i = 0; i < in.ints.size(); ++i)
-    result.floats[i] = static_cast<float>(in.ints[i]) * scales[i % c];
+    result.floats[i] =
+        static_cast<float>(in.ints[i] - zeros[i % c]) * scales[i % c];
   return result;
 }
 

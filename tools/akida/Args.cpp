@@ -13,6 +13,7 @@ Args::Args(const std::vector<std::string> &argv,
       if (i + 1 >= argv.size())
         throw UsageError("option " + a + " needs a value");
       values[it->second] = argv[++i];
+      repeated[it->second].push_back(argv[i]);
     } else if (auto f = flags.find(a); f != flags.end()) {
       values[f->second] = "1";
     } else if (!a.empty() && a[0] == '-' && a != "-") {
@@ -34,6 +35,11 @@ std::optional<std::string> Args::get(const std::string &name) const {
   if (it == values.end())
     return std::nullopt;
   return it->second;
+}
+
+std::vector<std::string> Args::getAll(const std::string &name) const {
+  auto it = repeated.find(name);
+  return it == repeated.end() ? std::vector<std::string>{} : it->second;
 }
 
 long long Args::getInt(const std::string &name, long long fallback,

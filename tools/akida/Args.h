@@ -24,7 +24,10 @@ public:
        const std::map<std::string, std::string> &valued,
        const std::map<std::string, std::string> &flags = {});
 
+  /// The last value given for `name`.
   std::optional<std::string> get(const std::string &name) const;
+  /// Every value given for `name`, in order (options that may repeat).
+  std::vector<std::string> getAll(const std::string &name) const;
   bool has(const std::string &name) const { return values.count(name) > 0; }
   /// An integer option within [lo, hi], or `fallback` when absent.
   long long getInt(const std::string &name, long long fallback, long long lo,
@@ -33,6 +36,7 @@ public:
 
 private:
   std::map<std::string, std::string> values;
+  std::map<std::string, std::vector<std::string>> repeated;
   std::vector<std::string> positionals;
 };
 

@@ -2,7 +2,10 @@
 #ifndef AKIDA_TOOLS_AKIDA_COMMANDS_H
 #define AKIDA_TOOLS_AKIDA_COMMANDS_H
 
+#include "compiler/onnx/OnnxGraph.h"
 #include "runtime/model/Model.h"
+
+#include <map>
 
 #include <string>
 #include <vector>
@@ -25,12 +28,15 @@ int streamCommand(const std::vector<std::string> &args);
 Model loadModelOrDefault(const std::optional<std::string> &path);
 
 class Args;
-/// `-m MODEL.onnx` (required) and `--target v1|v2` (default v2) of convert
-/// and compare, checked (UsageError).
+/// `-m MODEL.onnx` (required), `--target v1|v2` (default v2) and
+/// `--constant NAME=FILE` (.npy or ONNX TensorProto .pb; repeatable) of
+/// convert and compare, checked (UsageError) and read.
 struct OnnxModelArgs {
   std::string path;
   std::string targetName;
   IpVersion target = IpVersion::v2;
+  /// --constant NAME=FILE: graph inputs bound to the tensors in FILE.
+  std::map<std::string, onnx::Tensor> constants;
 };
 OnnxModelArgs onnxModelArgs(const Args &args);
 

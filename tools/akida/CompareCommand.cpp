@@ -119,6 +119,10 @@ int compareCommand(const std::vector<std::string> &argv) {
                                    : AKIDA_SOURCE_DIR "/tools/ort/ort-run.mjs");
 
   onnx::Imported imp = onnx::importOnnxFile(*path, onnxArgs.target);
+  if (imp.inputDims.size() != 4)
+    throw std::invalid_argument(
+        *path + ": compare takes models with an NCHW float input; '" +
+        imp.inputName + "' has rank " + std::to_string(imp.inputDims.size()));
   Model model(imp.desc);
   const ModelDesc &desc = model.desc();
   const ActType inType = modelInputType(desc);
@@ -163,7 +167,9 @@ int compareCommand(const std::vector<std::string> &argv) {
         for (int64_t w = 0; w < W; ++w)
           for (int64_t c = 0; c < C; ++c)
             f[((s * C + c) * H + h) * W + w] = static_cast<float>(
-                in.intAt(((s * H + h) * W + w) * C + c) * imp.inputScale);
+                (in.intAt(((s * H + h) * W + w) * C + c) -
+                 imp.inputZeroPoint) *
+                imp.inputScale);
     writeNpy(dir + "/input.npy", Array::fromFloats({n, C, H, W}, f));
   }
   const std::string cmd = "node " + shellQuoted(script) + " --model " +
