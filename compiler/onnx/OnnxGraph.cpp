@@ -277,10 +277,16 @@ Tensor readTensorFile(const std::string &path) {
   std::string bytes((std::istreambuf_iterator<char>(file)),
                     std::istreambuf_iterator<char>());
   proto::TensorProto t;
-  if (!t.ParseFromString(bytes))
-    throw ImportError(path + ": not an ONNX TensorProto (the protobuf does "
-                             "not parse)");
-  return readTensor(t, path + ":");
+  // Protobuf parses many other messages as a TensorProto too; a tensor
+  // file names a known element type.
+  if (!t.ParseFromString(bytes) || !t.has_data_type() ||
+      elemTypeOf(t.data_type()) == ElemType::Undefined ||
+      elemTypeOf(t.data_type()) == ElemType::Other)
+    throw ImportError(path + ": not an ONNX TensorProto of float32, "
+                             "float64, uint8, int8, int32 or int64");
+  Tensor out = readTensor(t, path + ":");
+  out.name.clear(); // named by what it binds
+  return out;
 }
 
 void bindInputs(Graph &graph, const std::map<std::string, Tensor> &bindings) {

@@ -16,6 +16,8 @@ miniature, on a 10x10x1 input:
   tiny_residual_w8a8.onnx  Akida 2.0 branches: conv0 feeds a 1x1 conv and
                   an Add with it (scales a power of two apart), then a
                   Concat of two tensors with one scale.
+  qlinear_conv_zp.onnx  one QLinearConv with input, weight and output zero
+                  points (an operator-level quantized graph).
   bad_*.onnx      one unsupported construct each (the error tests).
 """
 import os
@@ -180,6 +182,44 @@ def residual(bad_scale=False):
     return model
 
 
+def qlinear_conv(x_zp, pads):
+    """One QLinearConv (3x3, 6x6x1 uint8 input, 2 filters, uint8 weights
+    with zero point 128) as an operator-level quantized graph."""
+    b = Builder()
+    w = rng.integers(100, 156, size=(2, 1, 3, 3)).astype(np.uint8)
+    ins = [b.init('x_scale', np.float32(0.02)), b.init('x_zero_point', np.uint8(x_zp)),
+           b.init('w', w), b.init('w_scale', np.float32(0.01)),
+           b.init('w_zero_point', np.uint8(128)), b.init('y_scale', np.float32(0.05)),
+           b.init('y_zero_point', np.uint8(100))]
+    b.node('QLinearConv', ['x'] + ins, ['y'], 'qconv', kernel_shape=[3, 3], pads=pads)
+    side = 6 - 2 + pads[0] + pads[2]
+    g = helper.make_graph(
+        b.nodes, 'qlinear_conv',
+        [helper.make_tensor_value_info('x', TensorProto.UINT8, [1, 1, 6, 6])],
+        [helper.make_tensor_value_info('y', TensorProto.UINT8, [1, 2, side, side])],
+        b.inits)
+    return helper.make_model(g, opset_imports=[helper.make_opsetid('', 13)])
+
+
+def relu_before_zero_point():
+    """DequantizeLinear -> Conv 1x1 -> Relu -> QuantizeLinear(zero point 5)."""
+    b = Builder()
+    s, z = b.init('x.s', np.float32(1 / 255)), b.init('x.z', np.uint8(0))
+    q = b.node('QuantizeLinear', ['x', s, z], ['x.q'], 'x.Q')
+    x = b.node('DequantizeLinear', [q, s, z], ['x.dq'], 'x.DQ')
+    w, _ = b.weights('conv', (2, 1, 1, 1), 127, fold=False)
+    y = b.node('Conv', [x, w], ['conv.y'], 'conv')
+    y = b.node('Relu', [y], ['relu.y'], 'relu')
+    ys, yz = b.init('y.s', np.float32(0.01)), b.init('y.z', np.uint8(5))
+    b.node('QuantizeLinear', [y, ys, yz], ['y'], 'y.Q')
+    g = helper.make_graph(
+        b.nodes, 'relu_before_zero_point',
+        [helper.make_tensor_value_info('x', TensorProto.FLOAT, [1, 1, 4, 4])],
+        [helper.make_tensor_value_info('y', TensorProto.UINT8, [1, 2, 4, 4])],
+        b.inits)
+    return helper.make_model(g, opset_imports=[helper.make_opsetid('', 13)])
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -195,6 +235,11 @@ def main():
         # 8x8 -> pool -> 4x4, then a stride-2 3x3 conv with pads 1,1,1,1:
         # neither 'valid' nor 'same'.
         'bad_pads': tiny(8, 8, fold=False, dw_stride=2, size=8),
+        # An input zero point with 'same' padding: Akida 2.0 pads with 0.
+        'bad_zero_point_pads': qlinear_conv(3, [1, 1, 1, 1]),
+        # A ReLU clips at 0, not at the output zero point.
+        'bad_relu_zero_point': relu_before_zero_point(),
+        'qlinear_conv_zp': qlinear_conv(3, [0, 0, 0, 0]),
     }
     for name, m in models.items():
         if not name.startswith('bad_'):
