@@ -4,6 +4,10 @@
 
 #include "actors/EdgeCodec.h"
 
+#include "runtime/cpu/Isa.h"
+#include "runtime/cpu/Plan.h"
+#include "runtime/reference/Shapes.h"
+
 #include <tbb/parallel_for.h>
 
 #include <stdexcept>
@@ -100,6 +104,31 @@ void DeviceSequence::run(LayerActs &acts) {
   acts[dev.outputLayer()] = std::move(out);
 }
 
+namespace {
+
+/// Whether a software stage can run as a Plan of the model's layers
+/// [0, last]: it reads only the model input, computes exactly those layers
+/// and hands on none of them but the last (which, when the stage is not the
+/// last, no saturation may touch: the Plan writes unsigned values beyond
+/// int32 saturated, as Model::forward returns them).
+bool runsAsPlan(const StagePlan &plan, const std::vector<ActType> &types) {
+  if (plan.layers.empty() || plan.reads != std::vector<int>{kModelInputEdge})
+    return false;
+  for (size_t i = 0; i < plan.layers.size(); ++i)
+    if (plan.layers[i] != static_cast<int>(i))
+      return false;
+  const int last = plan.layers.back();
+  for (int c : plan.carries)
+    if (c != kModelInputEdge && c != last && c <= last)
+      return false;
+  const ActType &out = types.at(static_cast<size_t>(last));
+  if (!plan.last && !out.isFloat && !out.isSigned && out.bits > 31)
+    return false;
+  return true;
+}
+
+} // namespace
+
 CpuSequence::CpuSequence(std::shared_ptr<const ModelDesc> model,
                          StagePlan plan)
     : SequenceExecutor(std::move(plan)), model_(std::move(model)) {
@@ -108,11 +137,63 @@ CpuSequence::CpuSequence(std::shared_ptr<const ModelDesc> model,
     temporal_ = temporal_ || t == LayerType::BufferTempConv ||
                 t == LayerType::DepthwiseBufferTempConv;
   }
+  if (plan_.layers.empty() || plan_.layers.front() != 0)
+    return;
+  // The output types of layers [0, last], as Model validates them.
+  ModelDesc prefix = *model_;
+  prefix.layers.resize(static_cast<size_t>(plan_.layers.back()) + 1);
+  std::vector<ActType> types;
+  for (const LayerDesc &d : prefix.layers) {
+    std::vector<ActType> in;
+    if (d.inbounds.empty())
+      in.push_back(modelInputType(prefix));
+    for (int j : d.inbounds)
+      in.push_back(types.at(static_cast<size_t>(j)));
+    types.push_back(inferLayerOutput(d, in));
+  }
+  if (!runsAsPlan(plan_, types))
+    return;
+  fast_ = std::make_unique<const cpu::Plan>(prefix, types, cpu::activeIsa());
+  fastStates_.resize(prefix.layers.size());
+  outType_ = types.back();
 }
+
+CpuSequence::~CpuSequence() = default;
 
 void CpuSequence::resetStates() {
   for (auto &[layer, state] : states_)
     state.reset();
+  for (ref::TemporalState &s : fastStates_)
+    s.reset();
+}
+
+void CpuSequence::runFast(LayerActs &acts) {
+  const ref::Activations &in =
+      inputOf(acts, kModelInputEdge, *model_, plan_.name);
+  const std::vector<int64_t> shape = {in.batch, in.type.shape[0],
+                                      in.type.shape[1], in.type.shape[2]};
+  const Array inputs = Array::fromInts(
+      in.type.isSigned ? DType::Int8 : DType::UInt8, shape, in.ints);
+  std::vector<uint8_t> bytes(
+      static_cast<size_t>(fast_->outputFrameBytes() * in.batch));
+  fast_->run(inputs, 0, in.batch, bytes.data(), fastStates_);
+
+  ref::Activations out;
+  out.type = outType_;
+  out.batch = in.batch;
+  Array a;
+  a.shape = {in.batch, outType_.shape[0], outType_.shape[1],
+             outType_.shape[2]};
+  a.dtype = outType_.isFloat      ? DType::Float32
+            : outType_.bits > 8   ? DType::Int32
+            : outType_.isSigned   ? DType::Int8
+                                  : DType::UInt8;
+  a.bytes = std::move(bytes);
+  if (outType_.isFloat)
+    out.floats = a.floats();
+  else
+    out.ints = a.ints();
+  acts[plan_.layers.back()] = std::move(out);
 }
 
 void CpuSequence::runLayers(LayerActs &acts) {
@@ -145,6 +226,11 @@ ref::Activations slice(const ref::Activations &a, int64_t begin, int64_t end) {
 } // namespace
 
 void CpuSequence::run(LayerActs &acts) {
+  if (fast_) {
+    runFast(acts);
+    counters_.frames += acts.at(plan_.layers.back()).batch;
+    return;
+  }
   int64_t batch = 0;
   for (int r : plan_.reads)
     batch = std::max(batch, inputOf(acts, r, *model_, plan_.name).batch);

@@ -2,11 +2,13 @@
 //
 // The work behind a sequence actor, without the actor: a hardware sequence
 // runs its program on a ProgrammableDevice (the simulator or a chip over
-// USB), a software sequence runs its layers on the reference kernels
-// (ref::runLayer; samples of a batch in parallel with TBB when no layer keeps
-// temporal state). Both read and write a map of layer activations, exactly as
-// the direct path (Model::forward on a mapped model) does, so the pipeline's
-// results are bit-identical to it.
+// USB), a software sequence runs on the CPU: on the fast kernels
+// (runtime/cpu's Plan, TBB-parallel inside a frame and across a batch) when
+// it starts at the model input and hands on only its last layer (an
+// unmapped model; a mapping whose first sequence is software), else layer by
+// layer on the reference kernels (ref::runLayer; samples of a batch in
+// parallel with TBB when no layer keeps temporal state). Both are bit-exact
+// with the reference, so the pipeline's results equal Model::forward's.
 //
 // Several hardware sequences of a model share one device (DeviceSlot): each
 // programs it when another program is loaded (chain loading). A restart
@@ -24,6 +26,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
+
+namespace akida::cpu {
+class Plan;
+}
 
 namespace akida::actors {
 
@@ -107,14 +113,23 @@ private:
 class CpuSequence final : public SequenceExecutor {
 public:
   CpuSequence(std::shared_ptr<const ModelDesc> model, StagePlan plan);
+  ~CpuSequence() override;
   void run(LayerActs &acts) override;
   void resetStates() override;
+  /// Whether it runs on the fast kernels (a Plan) rather than layer by
+  /// layer on the reference.
+  bool fast() const { return fast_ != nullptr; }
 
 private:
   void runLayers(LayerActs &acts);
+  void runFast(LayerActs &acts);
   std::shared_ptr<const ModelDesc> model_;
   std::map<int, ref::TemporalState> states_;
   bool temporal_ = false;
+  /// The plan of the model's layers [0, last] when fast.
+  std::unique_ptr<const cpu::Plan> fast_;
+  std::vector<ref::TemporalState> fastStates_;
+  ActType outType_;
 };
 
 /// One executor per stage of `plan`: DeviceSequence for hardware sequences

@@ -1,6 +1,7 @@
 //===- actors_bench.cpp - Pipeline throughput against bare forward --------===//
 //
-//   akida-actors-bench [FRAMES_DSCNN] [FRAMES_AKIDANET]
+//   akida-actors-bench [FRAMES_DSCNN] [FRAMES_AKIDANET] [CPU_FRAMES_DSCNN]
+//                      [CPU_FRAMES_AKIDANET]
 //
 // For DS-CNN (ds_cnn_kws) and AkidaNet-0.5/224 (akidanet_0.5_224), mapped
 // on the virtual AKD1000, one sample per frame:
@@ -12,7 +13,11 @@
 //            -> device actor -> sink, credits), frames per second and the
 //            per-hop latency percentiles the stage measured.
 // The actors' overhead is pipeline against stages (same work); forward is
-// shown for reference. Every output is checked against forward.
+// shown for reference (since Model::forward on a mapped model runs through
+// the actors too, it is a one-frame pipeline per call). Then the unmapped
+// models on the CPU (10x the frames): Model::forward per frame against the
+// pipeline's CPU actor, both on runtime/cpu's Plan. Every output is checked
+// against forward.
 //
 //===----------------------------------------------------------------------===//
 
@@ -48,7 +53,9 @@ Array randomFrames(const Model &model, int64_t n) {
 }
 
 Array frame(const Array &a, int64_t i) {
-  Array out = a;
+  Array out;
+  out.dtype = a.dtype;
+  out.shape = a.shape;
   out.shape[0] = 1;
   const size_t per = a.bytes.size() / static_cast<size_t>(a.shape[0]);
   out.bytes.assign(a.bytes.begin() + i * per, a.bytes.begin() + (i + 1) * per);
@@ -105,6 +112,52 @@ void bench(const std::string &name, int64_t n) {
                 s.latencyP99Us);
 }
 
+/// The unmapped model: Model::forward per frame (the fast CPU kernels,
+/// direct) against the pipeline's CPU actor running the same Plan.
+void benchCpu(const std::string &name, int64_t n) {
+  if (n < 1)
+    return;
+  Model model = buildZooModel(name, 0);
+  const Array in = randomFrames(model, n);
+  std::vector<Array> expected;
+  model.forward(frame(in, 0)); // builds the plan
+  double t0 = now();
+  for (int64_t i = 0; i < n; ++i)
+    expected.push_back(model.forward(frame(in, i)));
+  const double forwardS = now() - t0;
+
+  std::shared_ptr<ModelStages> stages = makeModelStages(model);
+  EdgeCodec codec(kModelInputEdge);
+  bool same = true;
+  t0 = now();
+  for (int64_t i = 0; i < n; ++i) {
+    Frame f = runStages(*stages, inputFrame(*stages, frame(in, i),
+                                             static_cast<uint64_t>(i), 0,
+                                             codec));
+    same = same && frameOutput(f) == expected[static_cast<size_t>(i)];
+  }
+  const double stagesS = now() - t0;
+
+  ModelPipeline pipeline(makeModelStages(model));
+  pipeline.forwardStream(frame(in, 0), 1); // warm up
+  t0 = now();
+  Array out = pipeline.forwardStream(in, 1);
+  const double pipelineS = now() - t0;
+  for (int64_t i = 0; i < n; ++i)
+    same = same && frame(out, i) == expected[static_cast<size_t>(i)];
+  std::printf("%s on the CPU (unmapped), %lld frames: outputs %s\n",
+              name.c_str(), static_cast<long long>(n),
+              same ? "identical" : "DIFFER");
+  std::printf("  forward   %8.1f fps  %8.1f us/frame\n", n / forwardS,
+              1e6 * forwardS / n);
+  std::printf("  stages    %8.1f fps  %8.1f us/frame\n", n / stagesS,
+              1e6 * stagesS / n);
+  std::printf("  pipeline  %8.1f fps  %8.1f us/frame  (%+.1f%% time vs "
+              "forward)\n",
+              n / pipelineS, 1e6 * pipelineS / n,
+              100.0 * (pipelineS - forwardS) / forwardS);
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -112,5 +165,7 @@ int main(int argc, char **argv) {
   const int64_t akidanet = argc > 2 ? std::atoll(argv[2]) : 20;
   bench("ds_cnn_kws", dscnn);
   bench("akidanet_0.5_224", akidanet);
+  benchCpu("ds_cnn_kws", argc > 3 ? std::atoll(argv[3]) : dscnn * 10);
+  benchCpu("akidanet_0.5_224", argc > 4 ? std::atoll(argv[4]) : akidanet * 10);
   return 0;
 }

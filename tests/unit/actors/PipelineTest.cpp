@@ -66,6 +66,45 @@ TEST(Pipeline, UnmappedModelRunsOnOneCpuActor) {
   EXPECT_EQ(pipeline.statistics()[0].name.rfind("SW/", 0), 0u);
 }
 
+/// The CPU executor of stage `i`, or null for a hardware stage.
+const CpuSequence *cpuStage(ModelPipeline &p, size_t i) {
+  return dynamic_cast<const CpuSequence *>(
+      &p.stages().workers.at(i)->executor());
+}
+
+class UnmappedPipeline : public ::testing::TestWithParam<std::string> {};
+
+// An unmapped model is one software sequence from the model input: it runs
+// on the fast kernels (runtime/cpu's Plan), bit-exact with the reference.
+TEST_P(UnmappedPipeline, RunsOnTheFastKernelsBitExact) {
+  Model model = buildZooModel(GetParam(), 0);
+  const Array in = randomInputs(model, 3, 23);
+  ModelPipeline pipeline(makeModelStages(model));
+  ASSERT_NE(cpuStage(pipeline, 0), nullptr);
+  EXPECT_TRUE(cpuStage(pipeline, 0)->fast());
+  EXPECT_EQ(pipeline.forward(in), model.forward_reference(in));
+  EXPECT_EQ(pipeline.forward(sample(in, 1)),
+            model.forward_reference(sample(in, 1)));
+}
+
+INSTANTIATE_TEST_SUITE_P(Zoo, UnmappedPipeline,
+                         ::testing::Values("ds_cnn_kws", "gxnor_mnist",
+                                           "ds_cnn_kws_v2",
+                                           "akidanet_0.25_96_vww"));
+
+// A software sequence after a hardware one reads a layer, not the model
+// input: it runs layer by layer on the reference kernels.
+TEST(Pipeline, MiddleSoftwareSequenceRunsOnTheReference) {
+  const Model &model = mappedZooModel("gxnor_mnist", "AKD1000",
+                                      MapMode::Minimal);
+  ModelPipeline pipeline(makeModelStages(model));
+  ASSERT_EQ(pipeline.stages().workers.size(), 3u); // HW, SW, HW
+  EXPECT_EQ(cpuStage(pipeline, 0), nullptr);
+  ASSERT_NE(cpuStage(pipeline, 1), nullptr);
+  EXPECT_FALSE(cpuStage(pipeline, 1)->fast());
+  EXPECT_EQ(cpuStage(pipeline, 2), nullptr);
+}
+
 TEST(Pipeline, PlanCarriesOnlyWhatLaterStagesRead) {
   const Model &model = mappedZooModel("akidanet_0.25_96_vww", "TwoNodesIP");
   const PipelinePlan plan =
