@@ -31,6 +31,31 @@ EdgePayload EdgeCodec::encode(const ref::Activations &acts) {
                        events);
 }
 
+EdgePayload EdgeCodec::encode(const Array &frame, const ActType &type) {
+  const int64_t values = static_cast<int64_t>(frame.bytes.size());
+  int64_t events = 0;
+  for (uint8_t b : frame.bytes)
+    events += b != 0;
+  const EdgeEncoding encoding = cheaperEncoding(type, values, events);
+  if (encoding == EdgeEncoding::Sparse || denseValueBytes(type) != 1) {
+    ref::Activations acts;
+    acts.type = type;
+    acts.batch = frame.shape.at(0);
+    acts.ints = frame.ints();
+    return encodeCounted(acts, encoding, events);
+  }
+  EdgePayload p;
+  p.layer = layer_;
+  p.encoding = EdgeEncoding::Dense;
+  p.events = events;
+  p.dense.type = type;
+  p.dense.batch = frame.shape.at(0);
+  p.dense.valueBytes = 1;
+  p.dense.bytes = frame.bytes; // int8 and uint8: the same bytes
+  count(p, values);
+  return p;
+}
+
 EdgePayload EdgeCodec::encodeAs(const ref::Activations &acts,
                                 EdgeEncoding encoding) {
   return encodeCounted(acts, encoding, countEvents(acts));
@@ -46,13 +71,17 @@ EdgePayload EdgeCodec::encodeCounted(const ref::Activations &acts,
     p.sparse = encodeSpikes(acts);
   else
     p.dense = encodeDense(acts);
-  ++stats_.frames;
-  ++(encoding == EdgeEncoding::Sparse ? stats_.sparseFrames
-                                      : stats_.denseFrames);
-  stats_.events += events;
-  stats_.values += acts.batch * acts.sampleSize();
-  stats_.bytes += p.wireBytes();
+  count(p, acts.batch * acts.sampleSize());
   return p;
+}
+
+void EdgeCodec::count(const EdgePayload &p, int64_t values) {
+  ++stats_.frames;
+  ++(p.encoding == EdgeEncoding::Sparse ? stats_.sparseFrames
+                                        : stats_.denseFrames);
+  stats_.events += p.events;
+  stats_.values += values;
+  stats_.bytes += p.wireBytes();
 }
 
 ref::Activations decodePayload(const EdgePayload &p) {

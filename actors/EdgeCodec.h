@@ -73,6 +73,9 @@ public:
 
   /// Encodes `acts` the cheaper way for this frame's measured density.
   EdgePayload encode(const ref::Activations &acts);
+  /// The same for a model input frame (NHWC uint8/int8 of `type`, checked
+  /// by the caller): a dense tile is the frame's bytes as they are.
+  EdgePayload encode(const Array &frame, const ActType &type);
   /// Always dense / always sparse (tests, benchmarks).
   EdgePayload encodeAs(const ref::Activations &acts, EdgeEncoding encoding);
 
@@ -80,6 +83,7 @@ public:
   const EdgeStats &stats() const { return stats_; }
 
 private:
+  void count(const EdgePayload &p, int64_t values);
   EdgePayload encodeCounted(const ref::Activations &acts,
                             EdgeEncoding encoding, int64_t events);
   int32_t layer_;

@@ -27,9 +27,10 @@ void pumpSource(SourceSelf *self) {
       if (a) {
         f.seq = st.seq;
         f.timestamp_ns = steadyNowNs();
-        f.edges.push_back(st.codec.encode(inputActivations(
-            *a, st.cfg.inputType,
-            st.cfg.source->describe() + ": frame " + std::to_string(st.seq))));
+        checkInputFrame(*a, st.cfg.inputType,
+                        st.cfg.source->describe() + ": frame " +
+                            std::to_string(st.seq));
+        f.edges.push_back(st.codec.encode(*a, st.cfg.inputType));
       }
     } catch (const std::exception &e) {
       st.done = true;

@@ -18,7 +18,14 @@ SequenceWorker::SequenceWorker(std::shared_ptr<SequenceExecutor> executor,
 Frame SequenceWorker::run(const Frame &in) {
   const StagePlan &plan = executor_->plan();
   LayerActs acts;
+  // The model input as a dense tile straight into the fast CPU kernels.
+  const EdgePayload *input = in.edge(kModelInputEdge);
+  const bool direct = plan.reads == std::vector<int>{kModelInputEdge} &&
+                      input && input->encoding == EdgeEncoding::Dense &&
+                      executor_->takesDenseInput(input->dense);
   for (int r : plan.reads) {
+    if (direct)
+      break;
     const EdgePayload *e = in.edge(r);
     if (!e)
       throw std::invalid_argument(
@@ -34,7 +41,10 @@ Frame SequenceWorker::run(const Frame &in) {
   for (const auto &[layer, a] : acts)
     decoded.insert(layer);
   try {
-    executor_->run(acts);
+    if (direct)
+      executor_->runDense(input->dense, acts);
+    else
+      executor_->run(acts);
   } catch (...) {
     std::lock_guard<std::mutex> lock(mutex_);
     failure_ = std::current_exception();
@@ -100,8 +110,8 @@ Frame inputFrame(const ModelStages &stages, const Array &inputs, uint64_t seq,
   Frame f;
   f.seq = seq;
   f.timestamp_ns = timestampNs;
-  f.edges.push_back(codec.encode(inputActivations(
-      inputs, stages.inputType, "frame " + std::to_string(seq))));
+  checkInputFrame(inputs, stages.inputType, "frame " + std::to_string(seq));
+  f.edges.push_back(codec.encode(inputs, stages.inputType));
   return f;
 }
 

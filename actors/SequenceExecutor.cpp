@@ -167,22 +167,43 @@ void CpuSequence::resetStates() {
     s.reset();
 }
 
-void CpuSequence::runFast(LayerActs &acts) {
-  const ref::Activations &in =
-      inputOf(acts, kModelInputEdge, *model_, plan_.name);
-  const std::vector<int64_t> shape = {in.batch, in.type.shape[0],
-                                      in.type.shape[1], in.type.shape[2]};
-  const Array inputs = Array::fromInts(
-      in.type.isSigned ? DType::Int8 : DType::UInt8, shape, in.ints);
+void SequenceExecutor::runDense(const DenseTile &tile, LayerActs &acts) {
+  acts[kModelInputEdge] = decodeDense(tile);
+  run(acts);
+}
+
+bool CpuSequence::takesDenseInput(const DenseTile &tile) const {
+  return fast_ && !tile.type.isFloat && tile.valueBytes == 1 &&
+         tile.bytes.size() ==
+             static_cast<size_t>(tile.batch * tile.type.shape[0] *
+                                 tile.type.shape[1] * tile.type.shape[2]);
+}
+
+void CpuSequence::runDense(const DenseTile &tile, LayerActs &acts) {
+  if (!takesDenseInput(tile)) {
+    SequenceExecutor::runDense(tile, acts);
+    return;
+  }
+  Array inputs;
+  inputs.dtype = tile.type.isSigned ? DType::Int8 : DType::UInt8;
+  inputs.shape = {tile.batch, tile.type.shape[0], tile.type.shape[1],
+                  tile.type.shape[2]};
+  inputs.bytes = tile.bytes;
+  runFast(inputs, acts);
+  counters_.frames += tile.batch;
+}
+
+void CpuSequence::runFast(const Array &inputs, LayerActs &acts) {
+  const int64_t batch = inputs.shape[0];
   std::vector<uint8_t> bytes(
-      static_cast<size_t>(fast_->outputFrameBytes() * in.batch));
-  fast_->run(inputs, 0, in.batch, bytes.data(), fastStates_);
+      static_cast<size_t>(fast_->outputFrameBytes() * batch));
+  fast_->run(inputs, 0, batch, bytes.data(), fastStates_);
 
   ref::Activations out;
   out.type = outType_;
-  out.batch = in.batch;
+  out.batch = batch;
   Array a;
-  a.shape = {in.batch, outType_.shape[0], outType_.shape[1],
+  a.shape = {batch, outType_.shape[0], outType_.shape[1],
              outType_.shape[2]};
   a.dtype = outType_.isFloat      ? DType::Float32
             : outType_.bits > 8   ? DType::Int32
@@ -227,8 +248,14 @@ ref::Activations slice(const ref::Activations &a, int64_t begin, int64_t end) {
 
 void CpuSequence::run(LayerActs &acts) {
   if (fast_) {
-    runFast(acts);
-    counters_.frames += acts.at(plan_.layers.back()).batch;
+    const ref::Activations &in =
+        inputOf(acts, kModelInputEdge, *model_, plan_.name);
+    runFast(Array::fromInts(in.type.isSigned ? DType::Int8 : DType::UInt8,
+                            {in.batch, in.type.shape[0], in.type.shape[1],
+                             in.type.shape[2]},
+                            in.ints),
+            acts);
+    counters_.frames += in.batch;
     return;
   }
   int64_t batch = 0;

@@ -19,6 +19,7 @@
 #ifndef AKIDA_ACTORS_SEQUENCEEXECUTOR_H
 #define AKIDA_ACTORS_SEQUENCEEXECUTOR_H
 
+#include "actors/DenseTile.h"
 #include "actors/PipelinePlan.h"
 #include "device/ProgrammableDevice.h"
 
@@ -81,6 +82,11 @@ public:
   /// plan reads) and adds their outputs. Throws what the device or kernels
   /// throw; std::invalid_argument naming a missing input.
   virtual void run(LayerActs &acts) = 0;
+  /// Whether runDense takes the model input as this tile (bytes as they
+  /// came, no unpacking); false by default.
+  virtual bool takesDenseInput(const DenseTile &) const { return false; }
+  /// run() for a stage that reads only the model input, given as `tile`.
+  virtual void runDense(const DenseTile &tile, LayerActs &acts);
   /// Called by the supervisor before a retry.
   virtual void restart() {}
   /// Clears temporal state (Model::reset_states).
@@ -115,6 +121,8 @@ public:
   CpuSequence(std::shared_ptr<const ModelDesc> model, StagePlan plan);
   ~CpuSequence() override;
   void run(LayerActs &acts) override;
+  bool takesDenseInput(const DenseTile &tile) const override;
+  void runDense(const DenseTile &tile, LayerActs &acts) override;
   void resetStates() override;
   /// Whether it runs on the fast kernels (a Plan) rather than layer by
   /// layer on the reference.
@@ -122,7 +130,7 @@ public:
 
 private:
   void runLayers(LayerActs &acts);
-  void runFast(LayerActs &acts);
+  void runFast(const Array &inputs, LayerActs &acts);
   std::shared_ptr<const ModelDesc> model_;
   std::map<int, ref::TemporalState> states_;
   bool temporal_ = false;

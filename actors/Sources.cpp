@@ -157,8 +157,8 @@ std::unique_ptr<FrameSource> arraySource(Array inputs,
                                        "inputs");
 }
 
-ref::Activations inputActivations(const Array &frame, const ActType &type,
-                                  const std::string &what) {
+void checkInputFrame(const Array &frame, const ActType &type,
+                     const std::string &what) {
   const DType want = type.isSigned ? DType::Int8 : DType::UInt8;
   if (frame.dtype != want)
     throw std::invalid_argument(
@@ -171,11 +171,6 @@ ref::Activations inputActivations(const Array &frame, const ActType &type,
         " but the model takes (N," + std::to_string(type.shape[0]) + "," +
         std::to_string(type.shape[1]) + "," + std::to_string(type.shape[2]) +
         ")");
-  ref::Activations a;
-  a.type = type;
-  a.batch = frame.shape[0];
-  a.ints = frame.ints();
-  return a;
 }
 
 } // namespace akida::actors

@@ -53,10 +53,10 @@ callbackSource(std::function<std::optional<Array>()> read,
 std::unique_ptr<FrameSource> arraySource(Array inputs,
                                          int64_t samplesPerFrame = 1);
 
-/// `frame` as model input activations of `type`, after checking its dtype
-/// and per-sample shape; `what` names the frame in the message.
-ref::Activations inputActivations(const Array &frame, const ActType &type,
-                                  const std::string &what);
+/// Checks that `frame` is model input of `type` (its dtype and per-sample
+/// shape); std::invalid_argument with `what` naming the frame otherwise.
+void checkInputFrame(const Array &frame, const ActType &type,
+                     const std::string &what);
 
 } // namespace akida::actors
 

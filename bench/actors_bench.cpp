@@ -19,6 +19,9 @@
 // pipeline's CPU actor, both on runtime/cpu's Plan. Every output is checked
 // against forward.
 //
+// AKIDA_THREADS=N limits TBB to N threads; AKIDA_CONCURRENCY=K lets the CPU
+// stage keep K frames in flight to its actor (StageOptions::concurrency).
+//
 //===----------------------------------------------------------------------===//
 
 #include "actors/FromModel.h"
@@ -27,7 +30,13 @@
 #include "device/usb/OpenDevice.h"
 #include "runtime/zoo/Zoo.h"
 
+#include <tbb/global_control.h>
+
+#include <sys/resource.h>
+
 #include <chrono>
+#include <cstdlib>
+#include <memory>
 #include <cstdio>
 #include <random>
 
@@ -40,6 +49,14 @@ double now() {
   return std::chrono::duration<double>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
+}
+
+/// Process CPU time (every thread), seconds.
+double cpuSeconds() {
+  struct rusage u;
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_stime.tv_sec +
+         1e-6 * (u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
 
 Array randomFrames(const Model &model, int64_t n) {
@@ -138,11 +155,16 @@ void benchCpu(const std::string &name, int64_t n) {
   }
   const double stagesS = now() - t0;
 
-  ModelPipeline pipeline(makeModelStages(model));
+  StageOptions options;
+  if (const char *c = std::getenv("AKIDA_CONCURRENCY"))
+    options.concurrency = std::atoi(c);
+  ModelPipeline pipeline(makeModelStages(model), options);
   pipeline.forwardStream(frame(in, 0), 1); // warm up
+  const double cpu0 = cpuSeconds();
   t0 = now();
   Array out = pipeline.forwardStream(in, 1);
   const double pipelineS = now() - t0;
+  const double pipelineCpuS = cpuSeconds() - cpu0;
   for (int64_t i = 0; i < n; ++i)
     same = same && frame(out, i) == expected[static_cast<size_t>(i)];
   std::printf("%s on the CPU (unmapped), %lld frames: outputs %s\n",
@@ -156,11 +178,23 @@ void benchCpu(const std::string &name, int64_t n) {
               "forward)\n",
               n / pipelineS, 1e6 * pipelineS / n,
               100.0 * (pipelineS - forwardS) / forwardS);
+  std::printf("  pipeline CPU time %.1f us/frame (all threads)\n",
+              1e6 * pipelineCpuS / n);
+  for (const StageStats &s : pipeline.statistics())
+    std::printf("  hop %-20s latency p50 %.1f us p90 %.1f us p99 %.1f us\n",
+                s.name.c_str(), s.latencyP50Us, s.latencyP90Us,
+                s.latencyP99Us);
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
+  // AKIDA_THREADS=N: at most N TBB threads (default: every core).
+  std::unique_ptr<tbb::global_control> limit;
+  if (const char *t = std::getenv("AKIDA_THREADS"))
+    limit = std::make_unique<tbb::global_control>(
+        tbb::global_control::max_allowed_parallelism,
+        static_cast<size_t>(std::max(1, std::atoi(t))));
   const int64_t dscnn = argc > 1 ? std::atoll(argv[1]) : 300;
   const int64_t akidanet = argc > 2 ? std::atoll(argv[2]) : 20;
   bench("ds_cnn_kws", dscnn);

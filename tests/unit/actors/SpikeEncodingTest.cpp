@@ -171,4 +171,25 @@ TEST(EdgeCodec, ForcedEncodingsRoundTrip) {
   EXPECT_EQ(decodePayload(codec.encodeAs(a, EdgeEncoding::Dense)).ints, a.ints);
 }
 
+// A model input frame encoded from its bytes (no unpacking) carries what
+// encoding its activations carries, counted the same.
+TEST(EdgeCodec, InputFramesEncodeFromTheirBytes) {
+  for (bool isSigned : {false, true})
+    for (double density : {0.02, 0.9}) {
+      const ref::Activations a =
+          randomActs({6, 5, 3}, 8, isSigned, 3, density, 21);
+      const Array frame = Array::fromInts(
+          isSigned ? DType::Int8 : DType::UInt8, {3, 6, 5, 3}, a.ints);
+      EdgeCodec fromActs(kModelInputEdge), fromBytes(kModelInputEdge);
+      const EdgePayload want = fromActs.encode(a);
+      const EdgePayload got = fromBytes.encode(frame, a.type);
+      EXPECT_EQ(got.encoding, want.encoding);
+      EXPECT_EQ(got.events, want.events);
+      EXPECT_EQ(got.wireBytes(), want.wireBytes());
+      EXPECT_EQ(decodePayload(got).ints, a.ints);
+      EXPECT_EQ(fromBytes.stats().values, fromActs.stats().values);
+      EXPECT_EQ(fromBytes.stats().bytes, fromActs.stats().bytes);
+    }
+}
+
 } // namespace
