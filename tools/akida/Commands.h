@@ -6,7 +6,6 @@
 #include "runtime/model/Model.h"
 
 #include <map>
-
 #include <string>
 #include <vector>
 
