@@ -63,7 +63,8 @@ def Akida_LayerType : I32EnumAttr<"LayerType", "Akida layer type", [
     I32EnumAttrCase<"DepthwiseConv2DTranspose", 20>,
     I32EnumAttrCase<"BufferTempConv", 21>,
     I32EnumAttrCase<"DepthwiseBufferTempConv", 22>,
-    I32EnumAttrCase<"Dense1D", 25>]> {
+    I32EnumAttrCase<"Dense1D", 25>,
+    I32EnumAttrCase<"OnnxGraph", 64>]> {
   let cppNamespace = "::mlir::akida";
   let genSpecializedAttr = 0;
 }

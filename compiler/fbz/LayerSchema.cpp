@@ -135,6 +135,12 @@ std::vector<LayerSchema> buildSchemas() {
   s.push_back({LayerType::Dequantizer, "dequantizer", v2, false, 1, 1, {},
                {{"scales", DType::Float32, true},
                 {"zero_points", DType::Int32, false}}});
+  s.push_back({LayerType::OnnxGraph, "onnx_graph", std::nullopt, false, 1, 1,
+               {{"output_rows", K::Int, std::nullopt},
+                {"output_columns", K::Int, std::nullopt},
+                {"output_channels", K::Int, std::nullopt},
+                {"output_dtype", K::Int, static_cast<int64_t>(DType::Float32)}},
+               {{"graph", DType::UInt8, true}}});
   s.push_back({LayerType::ExtractToken, "extract_token", v2, false, 1, 1,
                {{"begin", K::Int, 0}, {"end", K::Int, std::nullopt, true}},
                {}});

@@ -159,6 +159,7 @@ const std::pair<LayerType, const char *> kNames[] = {
     {LayerType::BufferTempConv, "BufferTempConv"},
     {LayerType::DepthwiseBufferTempConv, "DepthwiseBufferTempConv"},
     {LayerType::Dense1D, "Dense1D"},
+    {LayerType::OnnxGraph, "OnnxGraph"},
 };
 } // namespace
 

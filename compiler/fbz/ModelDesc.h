@@ -42,6 +42,9 @@ enum class LayerType : int32_t {
   BufferTempConv = 21,
   DepthwiseBufferTempConv = 22,
   Dense1D = 25,
+  /// ONNX nodes run on the host (not an SDK layer type; the ONNX import
+  /// leaves to software what no Akida layer expresses).
+  OnnxGraph = 64,
 };
 
 /// Parameter enums, stored as their integer values.

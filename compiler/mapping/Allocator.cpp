@@ -83,6 +83,7 @@ std::optional<LayerDemand> layerDemand(const MapLayer &layer,
   case LayerType::InputData:
   case LayerType::Dequantizer:
   case LayerType::ExtractToken:
+  case LayerType::OnnxGraph:
     return d;
   case LayerType::InputConvolutional:
   case LayerType::InputConv2D:

@@ -736,7 +736,8 @@ std::vector<ConstraintViolation> checkLayer(const LayerDesc &layer,
 }
 
 bool alwaysSoftware(LayerType type) {
-  return type == LayerType::Dequantizer || type == LayerType::ExtractToken;
+  return type == LayerType::Dequantizer || type == LayerType::ExtractToken ||
+         type == LayerType::OnnxGraph;
 }
 
 } // namespace akida

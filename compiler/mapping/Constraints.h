@@ -71,9 +71,10 @@ std::vector<ConstraintViolation> checkLayer(const LayerDesc &layer,
                                             const HardwareFacts &facts);
 
 /// Layers that never run on the hardware, whatever the device: Dequantizer
-/// (float output) and ExtractToken (only a VIT_NODE could run it, and no
-/// device here has one). InputData is not one of them: it has no NP but is
-/// allowed at the head of a hardware sequence.
+/// (float output), ExtractToken (only a VIT_NODE could run it, and no
+/// device here has one) and OnnxGraph (ONNX nodes run on the host).
+/// InputData is not one of them: it has no NP but is allowed at the head of
+/// a hardware sequence.
 bool alwaysSoftware(LayerType type);
 
 } // namespace akida

@@ -374,6 +374,11 @@ std::string Legalizer::follow(Block &b, const Node *first, std::string value,
       b.quantize = quantizerOf(*n);
       done_.insert(n);
       return n->outputs[0];
+    } else if (options_.softwareFallback && target_ == IpVersion::v2 &&
+               !activated) {
+      // The node is left to software: the block ends with its float
+      // output (a Dequantizer) for the software part to read.
+      return value;
     } else {
       fail(*n, "cannot end the layer block of " + b.op->describe() +
                    "; a block is Conv/Gemm/MatMul [BatchNormalization] "
@@ -607,6 +612,7 @@ void Legalizer::emit(Block &b, const std::array<int64_t, 3> &out) {
     q.bits = spec.bits;
     q.isSigned = spec.isSigned;
     q.shape = out;
+    q.rank = b.dense ? 2 : 4;
     quantized_[b.quantize->output] = q;
     finished_ = isGraphOutput(b.quantize->output);
   } else if (b.integerOutput) {
@@ -639,7 +645,11 @@ void Legalizer::appendDequantizer(const Block &b,
   dq.type = LayerType::Dequantizer;
   dq.inbounds = {static_cast<int>(desc_.layers.size()) - 1};
   dq.variables["scales"] = {Array::fromFloats({F}, scales), 32};
-  addLayer(std::move(dq), b.output);
+  QValue f;
+  f.layer = addLayer(std::move(dq), b.output);
+  f.shape = out;
+  f.rank = b.dense ? 2 : 4;
+  floatOutputs_[b.output] = f;
 }
 
 } // namespace akida::onnx::detail

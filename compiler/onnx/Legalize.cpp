@@ -47,12 +47,18 @@ Imported Legalizer::run() {
   for (const Node &n : g_.nodes) {
     if (done_.count(&n))
       continue;
-    if (!n.domain.empty() || !kSupported.count(n.opType))
-      throw ImportError(n.describe() + ": op " +
-                        (n.domain.empty() ? "" : n.domain + ".") + n.opType +
-                        " is not supported; the importer takes " +
-                        supportedList());
-    visit(n);
+    if (!options_.softwareFallback) {
+      take(n);
+      continue;
+    }
+    Checkpoint saved = checkpoint();
+    try {
+      take(n);
+    } catch (const ImportError &e) {
+      restore(std::move(saved));
+      leaveToSoftware(n, e.what());
+      break;
+    }
   }
   if (desc_.layers.empty())
     throw ImportError("the graph has no Conv, Gemm, MatMul, pooling or "
@@ -75,7 +81,36 @@ Imported Legalizer::run() {
   out.inputDims = g_.inputs[0].dims;
   out.inputScale = inputScale_;
   out.inputZeroPoint = inputZeroPoint_;
+  out.software = software_;
   return out;
+}
+
+Legalizer::Checkpoint Legalizer::checkpoint() const {
+  return {desc_.layers.size(), quantized_, views_,
+          floatOutputs_,       flattened_, done_,
+          inputScale_,         inputZeroPoint_, finished_};
+}
+
+void Legalizer::restore(Checkpoint c) {
+  desc_.layers.resize(c.layers);
+  tensors_.resize(c.layers);
+  quantized_ = std::move(c.quantized);
+  views_ = std::move(c.views);
+  floatOutputs_ = std::move(c.floatOutputs);
+  flattened_ = std::move(c.flattened);
+  done_ = std::move(c.done);
+  inputScale_ = c.inputScale;
+  inputZeroPoint_ = c.inputZeroPoint;
+  finished_ = c.finished;
+}
+
+void Legalizer::take(const Node &n) {
+  if (!n.domain.empty() || !kSupported.count(n.opType))
+    throw ImportError(n.describe() + ": op " +
+                      (n.domain.empty() ? "" : n.domain + ".") + n.opType +
+                      " is not supported; the importer takes " +
+                      supportedList());
+  visit(n);
 }
 
 void Legalizer::fail(const Node &n, const std::string &why) const {
@@ -115,6 +150,7 @@ void Legalizer::readInput() {
                       "or (features); got rank " + std::to_string(d.size()));
   QValue q;
   q.shape = {desc_.inputShape[0], desc_.inputShape[1], desc_.inputShape[2]};
+  q.rank = static_cast<int>(d.size());
   if (in.type == ElemType::UInt8) {
     q.known = false; // the integer image; its reader tells the scale
     quantized_[in.name] = q;
@@ -196,6 +232,7 @@ void Legalizer::visit(const Node &n) {
     v.scale = q.scale;
     v.zeroPoint = q.zeroPoint;
     v.shape = {desc_.inputShape[0], desc_.inputShape[1], desc_.inputShape[2]};
+    v.rank = static_cast<int>(g_.inputs[0].dims.size());
     quantized_[q.output] = v;
     inputScale_ = q.scale;
     inputZeroPoint_ = q.zeroPoint;
@@ -263,9 +300,7 @@ void Legalizer::dequantize(const Node &n) {
   const Tensor &s = g_.constantInput(n, 1, "the scale");
   QValue &q = quantized_.at(in);
   const int64_t C = q.shape[2];
-  const int64_t rank = in == inputName_
-                           ? static_cast<int64_t>(g_.inputs[0].dims.size())
-                           : 4;
+  const int64_t rank = q.rank;
   int64_t axis = n.getInt("axis", 1);
   if (axis < 0)
     axis += rank;
@@ -302,7 +337,10 @@ void Legalizer::dequantize(const Node &n) {
                   [](int64_t z) { return z != 0; }))
     dq.variables["zero_points"] = {Array::fromInts(DType::Int32, {C}, offsets),
                                    32};
-  addLayer(std::move(dq), n.outputs[0]);
+  QValue f = q;
+  f.layer = addLayer(std::move(dq), n.outputs[0]);
+  f.rank = static_cast<int>(rank);
+  floatOutputs_[n.outputs[0]] = f;
   finished_ = true;
 }
 
@@ -332,15 +370,17 @@ int Legalizer::addLayer(LayerDesc layer, const std::string &tensor) {
 
 } // namespace detail
 
-Imported importGraph(const Graph &graph, IpVersion target) {
-  return detail::Legalizer(graph, target).run();
+Imported importGraph(const Graph &graph, IpVersion target,
+                     const ImportOptions &options) {
+  return detail::Legalizer(graph, target, options).run();
 }
 
 Imported importOnnxFile(const std::string &path, IpVersion target,
-                        const std::map<std::string, Tensor> &bindings) {
+                        const std::map<std::string, Tensor> &bindings,
+                        const ImportOptions &options) {
   Graph graph = readOnnxFile(path);
   bindInputs(graph, bindings);
-  Imported imported = importGraph(graph, target);
+  Imported imported = importGraph(graph, target, options);
   ModelDesc &desc = imported.desc;
   std::string stem = path.substr(path.find_last_of('/') + 1);
   stem = stem.substr(0, stem.find('.'));

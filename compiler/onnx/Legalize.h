@@ -23,7 +23,9 @@
 // them (v1: predict's (p - threshold) / act_step; v2: a Dequantizer).
 // Everything else — an op outside that pattern, a grouped convolution,
 // asymmetric padding, 8-bit activations for v1, ... — is an ImportError
-// naming the node, its op type and why.
+// naming the node, its op type and why; with ImportOptions::softwareFallback
+// that node and the rest of the graph become one OnnxGraph layer instead
+// (SoftwarePart.cpp).
 //
 //===----------------------------------------------------------------------===//
 #ifndef AKIDA_COMPILER_ONNX_LEGALIZE_H
@@ -31,6 +33,8 @@
 
 #include "compiler/fbz/ModelDesc.h"
 #include "compiler/onnx/OnnxGraph.h"
+
+#include <optional>
 
 namespace akida::onnx {
 
@@ -48,11 +52,27 @@ struct Imported {
   /// inputZeroPoint); 1 and 0 for a uint8 ONNX input.
   double inputScale = 1;
   int64_t inputZeroPoint = 0;
+  /// With ImportOptions::softwareFallback, the part left to an OnnxGraph
+  /// layer (the model's last layer): where it starts and why.
+  struct Software {
+    std::string from;   ///< the first node Akida could not take
+    std::string reason; ///< the ImportError it gave
+    size_t nodes = 0;   ///< ONNX nodes in the software part
+  };
+  std::optional<Software> software;
+};
+
+struct ImportOptions {
+  /// Instead of failing on the first node Akida layers cannot express,
+  /// leave it and everything after it to one OnnxGraph layer that runs
+  /// that part of the ONNX graph on the host (a software sequence).
+  bool softwareFallback = false;
 };
 
 /// Akida layers for `graph` on IP `target`; ImportError when the graph
 /// cannot be expressed.
-Imported importGraph(const Graph &graph, IpVersion target);
+Imported importGraph(const Graph &graph, IpVersion target,
+                     const ImportOptions &options = {});
 inline ModelDesc legalize(const Graph &graph, IpVersion target) {
   return importGraph(graph, target).desc;
 }
@@ -60,7 +80,8 @@ inline ModelDesc legalize(const Graph &graph, IpVersion target) {
 /// readOnnxFile, bindInputs, importGraph (the model is named after the
 /// file).
 Imported importOnnxFile(const std::string &path, IpVersion target,
-                        const std::map<std::string, Tensor> &bindings = {});
+                        const std::map<std::string, Tensor> &bindings = {},
+                        const ImportOptions &options = {});
 
 } // namespace akida::onnx
 

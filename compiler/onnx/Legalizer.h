@@ -4,7 +4,8 @@
 // the files that implement it: Legalize.cpp (the walk, the model input,
 // QuantizeLinear/DequantizeLinear, views, the output Dequantizer),
 // LayerBlocks.cpp (the blocks that become one conv or dense layer, pooling
-// alone included) and Merges.cpp (v2 Add and Concatenate).
+// alone included), Merges.cpp (v2 Add and Concatenate) and SoftwarePart.cpp
+// (the OnnxGraph layer of --software-fallback).
 //
 //===----------------------------------------------------------------------===//
 #ifndef AKIDA_COMPILER_ONNX_LEGALIZER_H
@@ -33,6 +34,7 @@ struct QValue {
   /// QLinearConv, ...) gives its scale and zero point.
   bool known = true;
   std::array<int64_t, 3> shape{}; ///< rows, columns, channels
+  int rank = 4; ///< of the ONNX tensor: 4 (NCHW), 2 (N, features), ...
 };
 
 /// What a block's output is quantized to: a QuantizeLinear, or the
@@ -71,10 +73,27 @@ struct Block {
 
 class Legalizer {
 public:
-  Legalizer(const Graph &g, IpVersion target) : g_(g), target_(target) {}
+  Legalizer(const Graph &g, IpVersion target, ImportOptions options)
+      : g_(g), target_(target), options_(options) {}
   Imported run();
 
 private:
+  /// What visiting one node may change, to undo a visit that failed.
+  struct Checkpoint {
+    size_t layers = 0;
+    std::map<std::string, QValue> quantized;
+    std::map<std::string, std::string> views;
+    std::map<std::string, QValue> floatOutputs;
+    std::set<std::string> flattened;
+    std::set<const Node *> done;
+    double inputScale = 1;
+    int64_t inputZeroPoint = 0;
+    bool finished = false;
+  };
+  Checkpoint checkpoint() const;
+  void restore(Checkpoint c);
+  /// Checks the op is one the importer takes, then visits it.
+  void take(const Node &n);
   // Legalize.cpp
   [[noreturn]] void fail(const Node &n, const std::string &why) const;
   const Node *next(const std::string &value, const Node &from) const;
@@ -114,8 +133,16 @@ private:
   const QValue &viewed(const Node &n, const std::string &value) const;
   void merge(const Node &n);
 
+  // SoftwarePart.cpp
+  /// Ends the model with an OnnxGraph layer running what the graph output
+  /// needs and Akida layers do not compute; `from` is the node that failed
+  /// with `reason`. ImportError when that part cannot run in software.
+  void leaveToSoftware(const Node &from, const std::string &reason);
+
   const Graph &g_;
   IpVersion target_;
+  ImportOptions options_;
+  std::optional<Imported::Software> software_;
   ModelDesc desc_;
   std::string inputName_;
   std::vector<std::string> tensors_;
@@ -123,6 +150,9 @@ private:
   int64_t inputZeroPoint_ = 0;
   std::map<std::string, QValue> quantized_;  ///< integer activations
   std::map<std::string, std::string> views_; ///< float view -> quantized
+  /// The float outputs of Dequantizer layers (what a software part may
+  /// read besides quantized tensors).
+  std::map<std::string, QValue> floatOutputs_;
   std::set<std::string> flattened_;
   mutable std::set<const Node *> done_;
   bool finished_ = false;

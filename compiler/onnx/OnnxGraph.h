@@ -119,6 +119,11 @@ Graph readOnnxFile(const std::string &path);
 /// The same from bytes; `what` names the source in messages.
 Graph readOnnx(const std::string &bytes, const std::string &what);
 
+/// The graph as a serialized ONNX ModelProto (opset `graph.opsetVersion`
+/// of the default domain; constants become initializers): what readOnnx
+/// reads back to an equal graph.
+std::string writeOnnx(const Graph &graph);
+
 /// Reads a serialized ONNX TensorProto (the `input_N.pb` files of ONNX
 /// test data); ImportError naming the file when it is not one.
 Tensor readTensorFile(const std::string &path);

@@ -83,7 +83,7 @@ inline bool isMergeLayer(LayerType t) {
 }
 inline bool isSoftwareLayer(LayerType t) {
   return t == LayerType::Dequantizer || t == LayerType::ExtractToken ||
-         t == LayerType::Unknown;
+         t == LayerType::OnnxGraph || t == LayerType::Unknown;
 }
 /// Layers whose NPs split channels, each channel reading only its own input
 /// channel.

@@ -233,6 +233,7 @@ FailureOr<Value> ModuleBuilder::buildLayer(const LayerDesc &layer,
     LAYER(Concatenate, ConcatenateOp)
     LAYER(Dequantizer, DequantizerOp)
     LAYER(ExtractToken, ExtractTokenOp)
+    LAYER(OnnxGraph, OnnxGraphOp)
 #undef LAYER
   default:
     break;

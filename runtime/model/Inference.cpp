@@ -25,6 +25,7 @@ bool lastHasActivation(const LayerDesc &layer) {
   case LayerType::Dequantizer:
   case LayerType::Concatenate:
   case LayerType::ExtractToken:
+  case LayerType::OnnxGraph:
     return false;
   case LayerType::InputData:
     return true; // integer data, nothing to de-quantize

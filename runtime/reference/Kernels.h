@@ -129,6 +129,9 @@ Activations runDequantizer(const LayerDesc &layer, const Activations &in,
                            const ActType &out);
 Activations runExtractToken(const LayerDesc &layer, const Activations &in,
                             const ActType &out);
+/// OnnxGraph: the layer's ONNX graph run by runtime/graph, per sample.
+Activations runOnnxGraph(const LayerDesc &layer, const Activations &in,
+                         const ActType &out);
 
 } // namespace akida::ref::detail
 

@@ -87,7 +87,8 @@ std::string typeStr(const ActType &t) {
 void checkActivations(const LayerDesc &layer, const Activations &in,
                       size_t index) {
   std::string which = "input #" + std::to_string(index);
-  if (in.type.isFloat)
+  // An OnnxGraph (host software) may read a Dequantizer's float output.
+  if (in.type.isFloat && layer.type != LayerType::OnnxGraph)
     fail(layer, which + " is float; Akida layers take integer activations");
   for (int64_t d : in.type.shape)
     if (d < 1)
@@ -97,8 +98,9 @@ void checkActivations(const LayerDesc &layer, const Activations &in,
   if (in.type.bits < 1 || in.type.bits > 32)
     fail(layer, which + " has " + std::to_string(in.type.bits) +
                     "-bit elements; integer activations have 1 to 32 bits");
-  if (static_cast<int64_t>(in.ints.size()) != in.batch * in.sampleSize())
-    fail(layer, which + " holds " + std::to_string(in.ints.size()) +
+  const size_t held = in.type.isFloat ? in.floats.size() : in.ints.size();
+  if (static_cast<int64_t>(held) != in.batch * in.sampleSize())
+    fail(layer, which + " holds " + std::to_string(held) +
                     " values but its batch and shape need " +
                     std::to_string(in.batch * in.sampleSize()));
 }
@@ -242,6 +244,8 @@ Activations runLayer(const LayerDesc &layer,
     return detail::runDequantizer(layer, in, out);
   case LayerType::ExtractToken:
     return detail::runExtractToken(layer, in, out);
+  case LayerType::OnnxGraph:
+    return detail::runOnnxGraph(layer, in, out);
   default:
     break;
   }

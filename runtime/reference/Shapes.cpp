@@ -240,6 +240,8 @@ ActType inferLayerOutput(const LayerDesc &layer,
     if (d < 1)
       fail(layer, "input shape " + formatDims({in.shape.begin(), in.shape.end()}) + " has an empty dimension");
   for (const ActType &x : inputs) {
+    if (x.isFloat && layer.type == LayerType::OnnxGraph)
+      continue; // host software reads a Dequantizer's float output too
     if (x.isFloat)
       fail(layer, "input is float; Akida layers take integer activations");
     if (x.bits < 1 || x.bits > 32)
@@ -341,6 +343,24 @@ ActType inferLayerOutput(const LayerDesc &layer,
     t.isSigned = true;
     return t;
   }
+  case LayerType::OnnxGraph: {
+    ActType t;
+    t.shape = {param(layer, "output_rows"), param(layer, "output_columns"),
+               param(layer, "output_channels")};
+    for (int64_t d : t.shape)
+      if (d < 1)
+        fail(layer, "output shape " + formatDims({t.shape.begin(), t.shape.end()}) +
+                        " must be positive");
+    switch (static_cast<DType>(param(layer, "output_dtype"))) {
+    case DType::Float32: t.isFloat = true; t.bits = 32; t.isSigned = true; break;
+    case DType::Int8: t.isSigned = true; break;
+    case DType::UInt8: break;
+    default:
+      fail(layer, "output_dtype " + std::to_string(param(layer, "output_dtype")) +
+                      " is not 0 (uint8), 1 (int8) or 5 (float32)");
+    }
+    return t;
+  }
   case LayerType::ExtractToken: {
     int64_t tokens = in.shape[0] * in.shape[1];
     int64_t begin = param(layer, "begin");
@@ -411,6 +431,12 @@ allowedVariableShapes(const LayerDesc &layer, const std::string &name,
   if (name == "max_value" || name == "max_value_shift" ||
       name == "activation_scales" || name == "activation_shift")
     return {{1}, {f}};
+  if (name == "graph") { // OnnxGraph: a serialized ONNX model, any size
+    const Array &g = layer.variables.at(name).array;
+    if (g.shape.size() != 1 || g.shape[0] < 1)
+      fail(layer, "'graph' must be a 1-D array of the ONNX model's bytes");
+    return {g.shape};
+  }
   if (name == "lut_values") {
     auto it = layer.variables.find(name);
     int64_t n = it == layer.variables.end() || it->second.array.shape.size() != 1

@@ -19,6 +19,9 @@ miniature, on a 10x10x1 input:
   qlinear_conv_zp.onnx  one QLinearConv with input, weight and output zero
                   points (an operator-level quantized graph).
   bad_*.onnx      one unsupported construct each (the error tests).
+  tail_softmax_w8a8.onnx, mid_hardswish_w8a8.onnx  ops no Akida layer
+                  expresses, at the end and in the middle (software
+                  fallback).
 """
 import os
 import sys
@@ -76,12 +79,12 @@ class Builder:
         return self.node('DequantizeLinear', [bqn, bs, bz], [f'{name}.b'], f'{name}.bDQ', axis=0)
 
 
-def tiny(wbits, abits, fold, dw_stride, extra=None, size=10):
+def tiny(wbits, abits, fold, dw_stride, extra=None, size=10,
+         scales=(0.05, 0.08, 0.1)):
     b = Builder()
     wmax = 2 ** (wbits - 1) - 1
     s_in = np.float32(1 / 255)
     x = b.act_q('input', 'in', s_in, 8)
-    scales = [0.05, 0.08, 0.1, 0.12]
     # conv0: 3x3, 1 -> 6, same, max pool 2.
     w, sw = b.weights('conv0', (6, 1, 3, 3), 127, fold)
     bb = b.bias('conv0', s_in, sw)
@@ -99,6 +102,10 @@ def tiny(wbits, abits, fold, dw_stride, extra=None, size=10):
     y = b.node('Relu', [y], ['dw1.r'], 'dw1.relu')
     x = b.act_q(y, 'a1', scales[1], abits)
     s_x = np.float32(scales[1])
+    if extra == 'hardswish':
+        # A float op between two quantized tensors: no Akida layer for it.
+        y = b.node('HardSwish', [x], ['hswish'], 'odd.hardswish')
+        x = b.act_q(y, 'a1h', scales[1], abits)
     if extra == 'sigmoid':
         x = b.node('Sigmoid', [x], ['sig'], 'odd.sigmoid')
     # pw2: 1x1 6 -> 8, then BatchNormalization (folded), GAP, ReLU.
@@ -124,12 +131,15 @@ def tiny(wbits, abits, fold, dw_stride, extra=None, size=10):
     else:
         w, sw = b.weights('fc', (5, 8), wmax, fold)
         bb = b.bias('fc', s_x, sw)
-    b.node('Gemm', [x, w, bb], ['logits'], 'fc', transB=1)
+    out = b.node('Gemm', [x, w, bb], ['logits'], 'fc', transB=1)
+    if extra == 'softmax':
+        out = b.node('Softmax', [out], ['probs'], 'softmax', axis=1)
     graph = helper.make_graph(
         b.nodes, 'tiny',
         [helper.make_tensor_value_info('input', TensorProto.FLOAT, ['N', 1, size, size])],
-        [helper.make_tensor_value_info('logits', TensorProto.FLOAT, ['N', 5])], b.inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 13)],
+        [helper.make_tensor_value_info(out, TensorProto.FLOAT, ['N', 5])], b.inits)
+    opset = 14 if extra == 'hardswish' else 13
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', opset)],
                               producer_name='akida-cpp tests/onnx/make_models.py')
     model.ir_version = 7
     return model
@@ -240,6 +250,14 @@ def main():
         # A ReLU clips at 0, not at the output zero point.
         'bad_relu_zero_point': relu_before_zero_point(),
         'qlinear_conv_zp': qlinear_conv(3, [0, 0, 0, 0]),
+        # For --software-fallback: a Softmax after the float logits, and a
+        # HardSwish between two quantized tensors (the rest of the model
+        # is left to software).
+        # Finer activation scales than the others: outputs vary per input.
+        'tail_softmax_w8a8': tiny(8, 8, fold=False, dw_stride=1, extra='softmax',
+                                  scales=(0.01, 0.01, 0.002)),
+        'mid_hardswish_w8a8': tiny(8, 8, fold=False, dw_stride=1, extra='hardswish',
+                                   scales=(0.01, 0.01, 0.002)),
     }
     for name, m in models.items():
         if not name.startswith('bad_'):

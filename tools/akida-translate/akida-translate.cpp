@@ -2,7 +2,8 @@
 //
 //   akida-translate --mlir-to-fbz model.mlir -o model.fbz
 //   akida-translate --fbz-to-mlir model.fbz
-//   akida-translate --import-onnx [--onnx-target=v1|v2] model.onnx
+//   akida-translate --import-onnx [--onnx-target=v1|v2]
+//                   [--onnx-software-fallback] model.onnx
 //   akida-translate --import-onnx-generic model.onnx
 //
 //===----------------------------------------------------------------------===//
@@ -23,6 +24,11 @@ static llvm::cl::opt<std::string>
     onnxTarget("onnx-target",
                llvm::cl::desc("Akida IP version of --import-onnx: v1 or v2"),
                llvm::cl::init("v2"));
+static llvm::cl::opt<bool> onnxSoftwareFallback(
+    "onnx-software-fallback",
+    llvm::cl::desc("--import-onnx: leave what Akida layers cannot express to "
+                   "an onnx_graph layer instead of failing"),
+    llvm::cl::init(false));
 
 /// The main input file's bytes and name.
 static std::pair<std::string, std::string>
@@ -103,9 +109,14 @@ static void registerOnnxTranslations() {
         }
         akida::ModelDesc model;
         try {
-          model = akida::onnx::legalize(
-              akida::onnx::readOnnx(bytes, source),
-              onnxTarget == "v1" ? akida::IpVersion::v1 : akida::IpVersion::v2);
+          akida::onnx::ImportOptions options;
+          options.softwareFallback = onnxSoftwareFallback;
+          model = akida::onnx::importGraph(
+                      akida::onnx::readOnnx(bytes, source),
+                      onnxTarget == "v1" ? akida::IpVersion::v1
+                                         : akida::IpVersion::v2,
+                      options)
+                      .desc;
         } catch (const std::exception &e) {
           emitError(loc) << e.what();
           return nullptr;

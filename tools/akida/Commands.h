@@ -2,7 +2,7 @@
 #ifndef AKIDA_TOOLS_AKIDA_COMMANDS_H
 #define AKIDA_TOOLS_AKIDA_COMMANDS_H
 
-#include "compiler/onnx/OnnxGraph.h"
+#include "compiler/onnx/Legalize.h"
 #include "runtime/model/Model.h"
 
 #include <map>
@@ -36,6 +36,9 @@ struct OnnxModelArgs {
   IpVersion target = IpVersion::v2;
   /// --constant NAME=FILE: graph inputs bound to the tensors in FILE.
   std::map<std::string, onnx::Tensor> constants;
+  /// --software-fallback: what Akida cannot take ends the model as an
+  /// OnnxGraph layer.
+  onnx::ImportOptions import;
 };
 OnnxModelArgs onnxModelArgs(const Args &args);
 

@@ -1,7 +1,7 @@
 //===- ConvertCommand.cpp - akida convert ---------------------------------===//
 //
 //   akida convert -m model.onnx [--target v1|v2] [-o model.fbz]
-//                 [--constant NAME=FILE ...]
+//                 [--constant NAME=FILE ...] [--software-fallback]
 //
 // Imports a quantized (QDQ) ONNX model (docs/onnx-import.md), checks it as
 // an Akida model, saves it and prints its summary.
@@ -65,6 +65,7 @@ OnnxModelArgs onnxModelArgs(const Args &args) {
     throw UsageError("--target is '" + out.targetName +
                      "' but must be v1 or v2");
   out.target = out.targetName == "v1" ? IpVersion::v1 : IpVersion::v2;
+  out.import.softwareFallback = args.has("software-fallback");
   for (const std::string &binding : args.getAll("constant")) {
     const size_t eq = binding.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == binding.size())
@@ -86,7 +87,8 @@ OnnxModelArgs onnxModelArgs(const Args &args) {
 int convertCommand(const std::vector<std::string> &argv) {
   Args args(argv, {{"-m", "model"}, {"--model", "model"}, {"-o", "output"},
                    {"--output", "output"}, {"--target", "target"},
-                   {"--constant", "constant"}});
+                   {"--constant", "constant"}},
+            {{"--software-fallback", "software-fallback"}});
   const OnnxModelArgs onnxArgs = onnxModelArgs(args);
   std::string out = args.get("output").value_or("");
   if (out.empty()) {
@@ -97,10 +99,17 @@ int convertCommand(const std::vector<std::string> &argv) {
       out.resize(dot);
     out += ".fbz";
   }
-  Model model(onnx::importOnnxFile(onnxArgs.path, onnxArgs.target,
-                                   onnxArgs.constants)
-                  .desc);
+  onnx::Imported imported = onnx::importOnnxFile(
+      onnxArgs.path, onnxArgs.target, onnxArgs.constants, onnxArgs.import);
+  Model model(std::move(imported.desc));
   model.save(out);
+  if (imported.software)
+    std::cout << "Left to software: " << imported.software->nodes
+              << (imported.software->nodes == 1 ? " ONNX node" : " ONNX nodes")
+              << " from " << imported.software->from
+              << " on, in layer '" << model.desc().layers.back().name
+              << "' (OnnxGraph), because " << imported.software->reason
+              << "\n\n";
   std::cout << model.summary() << "\nSaved the Akida " << onnxArgs.targetName
             << " model to " << out << "\n";
   return 0;
