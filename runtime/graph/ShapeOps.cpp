@@ -179,10 +179,18 @@ std::vector<Tensor> concat(const OpContext &ctx, const Inputs &in) {
 
 std::vector<Tensor> shape(const OpContext &ctx, const Inputs &in) {
   const Tensor &x = input(ctx, in, 0);
-  Tensor out = makeTensor(ElemType::Int64,
-                          {static_cast<int64_t>(x.dims.size())});
-  for (size_t a = 0; a < x.dims.size(); ++a)
-    out.values[a] = static_cast<double>(x.dims[a]);
+  // Opset 15: dims [start, end), negative from the end, clamped.
+  const int64_t rank = static_cast<int64_t>(x.dims.size());
+  auto bound = [&](const char *attr, int64_t fallback) {
+    int64_t v = ctx.node.getInt(attr, fallback);
+    if (v < 0)
+      v += rank;
+    return std::clamp<int64_t>(v, 0, rank);
+  };
+  const int64_t start = bound("start", 0), end = bound("end", rank);
+  Tensor out = makeTensor(ElemType::Int64, {std::max<int64_t>(end - start, 0)});
+  for (int64_t a = start; a < end; ++a)
+    out.values[a - start] = static_cast<double>(x.dims[a]);
   return {std::move(out)};
 }
 

@@ -21,7 +21,7 @@ Activations runOnnxGraph(const LayerDesc &layer, const Activations &in,
   std::shared_ptr<const graph::GraphInterpreter> interp;
   try {
     interp = graph::interpreterFor(layer.variables.at("graph").array.bytes,
-                                   what + " graph");
+                                   "its graph");
   } catch (const std::invalid_argument &e) {
     throw std::invalid_argument(what + ": " + e.what());
   }

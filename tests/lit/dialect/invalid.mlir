@@ -2064,3 +2064,42 @@ module attributes {akida.ip_version = #akida.ip_version<v2>} {
     return
   }
 }
+
+// -----
+
+module attributes {akida.ip_version = #akida.ip_version<v2>} {
+  func.func @f(%arg0: tensor<1x1x1x10xui8>) {
+    %in = akida.input_data "in"(%arg0) {input_bits = 8} : (tensor<1x1x1x10xui8>) -> tensor<1x1x1x10xui8>
+    // expected-error @+1 {{'akida.onnx_graph' op 'output_dtype' is 3 but must be 0 (uint8), 1 (int8) or 5 (float32)}}
+    %0 = akida.onnx_graph "sw"(%in) {graph = dense<8> : tensor<4xui8>,
+        output_rows = 1, output_columns = 1, output_channels = 10, output_dtype = 3}
+        : (tensor<1x1x1x10xui8>) -> tensor<1x1x1x10xf32>
+    return
+  }
+}
+
+// -----
+
+module attributes {akida.ip_version = #akida.ip_version<v2>} {
+  func.func @f(%arg0: tensor<1x1x1x10xui8>) {
+    %in = akida.input_data "in"(%arg0) {input_bits = 8} : (tensor<1x1x1x10xui8>) -> tensor<1x1x1x10xui8>
+    // expected-error @+1 {{'akida.onnx_graph' op variable 'graph' has type 'tensor<2x2xsi8>' but must be a 1-D ui8 tensor (a serialized ONNX model)}}
+    %0 = akida.onnx_graph "sw"(%in) {graph = dense<8> : tensor<2x2xsi8>,
+        output_rows = 1, output_columns = 1, output_channels = 10}
+        : (tensor<1x1x1x10xui8>) -> tensor<1x1x1x10xf32>
+    return
+  }
+}
+
+// -----
+
+module attributes {akida.ip_version = #akida.ip_version<v2>} {
+  func.func @f(%arg0: tensor<1x1x1x10xui8>) {
+    %in = akida.input_data "in"(%arg0) {input_bits = 8} : (tensor<1x1x1x10xui8>) -> tensor<1x1x1x10xui8>
+    // expected-error @+1 {{'akida.onnx_graph' op output shape 1x0x10 must be positive}}
+    %0 = akida.onnx_graph "sw"(%in) {graph = dense<8> : tensor<4xui8>,
+        output_rows = 1, output_columns = 0, output_channels = 10}
+        : (tensor<1x1x1x10xui8>) -> tensor<1x1x1x10xf32>
+    return
+  }
+}
