@@ -100,7 +100,11 @@ input `(x, y, c)` is flattened channel-major into `x·y·c` features; the output
 is `(1, 1, units)`. It is the only layer that can learn on chip.
 
 Variables: `weights` `si8` `(1, 1, x·y·c, units)`, `threshold` `si32`
-`(units)`, `act_step` `f32` `(units)`.
+`(units)`, `act_step` `f32` `(units)`. After `Model::compile` (edge learning,
+1-bit weights and inputs) it also holds `num_weights` and `num_classes`, and
+the variables `threshold_learning` `si32` `(units)`, `plasticity` `f32`
+`(units)` and `learning_parameters` `f32` `(4)` (initial_plasticity,
+learning_competition, min_plasticity, plasticity_decay).
 
 ```mlir
 %3 = akida.fully_connected "dense"(%2) {units = 10, weights_bits = 4,
@@ -115,7 +119,11 @@ Variables: `weights` `si8` `(1, 1, x·y·c, units)`, `threshold` `si32`
       DefaultValuedAttr<I64Attr, "1">:$weights_bits,
       DefaultValuedAttr<BoolAttr, "true">:$activation,
       DefaultValuedAttr<I64Attr, "1">:$act_bits,
-      ElementsAttr:$weights), V1ActVars);
+      ElementsAttr:$weights,
+      OptionalAttr<I64Attr>:$num_weights, OptionalAttr<I64Attr>:$num_classes,
+      OptionalAttr<ElementsAttr>:$threshold_learning,
+      OptionalAttr<ElementsAttr>:$plasticity,
+      OptionalAttr<ElementsAttr>:$learning_parameters), V1ActVars);
   let results = (outs Akida_ActivationTensor:$output);
 }
 

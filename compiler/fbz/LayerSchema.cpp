@@ -87,12 +87,20 @@ std::vector<LayerSchema> buildSchemas() {
                v1Conv(1), v1Vars(false)});
   s.push_back({LayerType::SeparableConvolutional, "separable_convolutional",
                v1, false, 1, 1, v1Conv(2), v1Vars(true)});
+  // With the edge-learning state after Model::compile (runtime/model/
+  // Learning.h): num_weights, num_classes and three variables.
+  std::vector<VariableSpec> fcVars = v1Vars(false);
+  fcVars.push_back({"threshold_learning", DType::Int32, false});
+  fcVars.push_back({"plasticity", DType::Float32, false});
+  fcVars.push_back({"learning_parameters", DType::Float32, false});
   s.push_back({LayerType::FullyConnected, "fully_connected", v1, false, 1, 1,
                {{"units", K::Int, std::nullopt},
                 {"weights_bits", K::Int, 1},
                 {"activation", K::Bool, 1},
-                {"act_bits", K::Int, 1}},
-               v1Vars(false)});
+                {"act_bits", K::Int, 1},
+                {"num_weights", K::Int, std::nullopt, true},
+                {"num_classes", K::Int, std::nullopt, true}},
+               fcVars});
   s.push_back({LayerType::InputConv2D, "input_conv2d", v2, true, 0, 0,
                concat(concat({filters}, v2Spatial()), v2Output(32, kReLU)),
                v2Vars()});

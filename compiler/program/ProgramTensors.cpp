@@ -51,7 +51,8 @@ bool perFilterVariable(LayerType type, const std::string &name,
     return true;
   if (name == "input_shift")
     return isDepthwise(type); // per input channel: the NP's own channels
-  if (name == "lut_values" || name == "scales")
+  if (name == "lut_values" || name == "scales" ||
+      name == "learning_parameters") // FullyConnected's optimizer, per layer
     return false;
   if (name == "max_value" || name == "max_value_shift" ||
       name == "activation_scales" || name == "activation_shift")

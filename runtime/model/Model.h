@@ -15,6 +15,7 @@
 
 #include "compiler/fbz/ModelDesc.h"
 #include "device/sim/PowerModel.h"
+#include "runtime/model/Learning.h"
 #include "runtime/model/Mapping.h"
 #include "runtime/reference/Reference.h"
 
@@ -166,6 +167,24 @@ public:
 
   /// Clears the FIFO state of temporal layers.
   void reset_states();
+
+  /// Edge learning (Akida 1.0; docs/runtime/learning.md). Makes the last
+  /// layer — a FullyConnected with 1-bit weights reading 1-bit inputs —
+  /// learn with `optimizer`: fresh random connections (seeded by `seed`),
+  /// the learning state kept in the layer (saved with the model).
+  /// std::invalid_argument naming what is not allowed.
+  void compile(const AkidaUnsupervised &optimizer, uint32_t seed = 0);
+  /// The optimizer after compile() (also of a loaded model), or nullopt.
+  std::optional<AkidaUnsupervised> learning() const;
+  /// Runs `inputs` and learns from each sample in order: with `labels` (one
+  /// per sample) only the label's neurons learn; without, the winner among
+  /// all. Returns what forward gives, each sample's output taken before it
+  /// is learned. A mapped model stays mapped: its device is reprogrammed
+  /// with the learned weights.
+  Array fit(const Array &inputs, const std::vector<int> &labels = {},
+            int batch_size = 0);
+  /// Grows the learning layer by `num_add_classes` classes of neurons.
+  void add_classes(int num_add_classes);
 
   /// Maps the model on `device` (SDK Model.map): sequences, passes, NPs per
   /// layer and one program per hardware sequence. With `hw_only`, throws

@@ -431,6 +431,10 @@ allowedVariableShapes(const LayerDesc &layer, const std::string &name,
   if (name == "max_value" || name == "max_value_shift" ||
       name == "activation_scales" || name == "activation_shift")
     return {{1}, {f}};
+  if (name == "threshold_learning" || name == "plasticity")
+    return {{f}};
+  if (name == "learning_parameters") // FullyConnected's AkidaUnsupervised
+    return {{4}};
   if (name == "graph") { // OnnxGraph: a serialized ONNX model, any size
     const Array &g = layer.variables.at(name).array;
     if (g.shape.size() != 1 || g.shape[0] < 1)
