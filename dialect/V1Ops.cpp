@@ -245,5 +245,23 @@ LogicalResult FullyConnectedOp::verify() {
                             {1, 1, features, int64_t(getUnits())},
                             "1 × 1 × flattened input features × units")))
     return failure();
+  // The edge-learning state of Model::compile, when present.
+  MLIRContext *ctx = getContext();
+  const int64_t units = getUnits();
+  if ((getThresholdLearningAttr() &&
+       failed(verifyVariable(*this, "threshold_learning",
+                             getThresholdLearningAttr(), si32(ctx), {units},
+                             "one value per unit"))) ||
+      (getPlasticityAttr() &&
+       failed(verifyVariable(*this, "plasticity", getPlasticityAttr(),
+                             Float32Type::get(ctx), {units},
+                             "one value per unit"))) ||
+      (getLearningParametersAttr() &&
+       failed(verifyVariable(
+           *this, "learning_parameters", getLearningParametersAttr(),
+           Float32Type::get(ctx), {4},
+           "initial_plasticity, learning_competition, min_plasticity, "
+           "plasticity_decay"))))
+    return failure();
   return verifyWeightValues(*this, "weights", getWeightsAttr(), getWeightsBits());
 }

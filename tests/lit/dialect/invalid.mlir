@@ -2103,3 +2103,17 @@ module attributes {akida.ip_version = #akida.ip_version<v2>} {
     return
   }
 }
+
+// -----
+
+module attributes {akida.ip_version = #akida.ip_version<v1>} {
+  func.func @f(%arg0: tensor<1x1x1x8xui8>) {
+    %in = akida.input_data "in"(%arg0) {input_bits = 1} : (tensor<1x1x1x8xui8>) -> tensor<1x1x1x8xui1>
+    // expected-error @+1 {{'akida.fully_connected' op variable 'plasticity' has shape (3) but must be (4): one value per unit}}
+    %0 = akida.fully_connected "fc"(%in) {units = 4, weights_bits = 1, activation = false,
+        weights = dense<0> : tensor<1x1x8x4xsi8>, threshold = dense<0> : tensor<4xsi32>,
+        act_step = dense<1.0> : tensor<4xf32>, plasticity = dense<1.0> : tensor<3xf32>}
+        : (tensor<1x1x1x8xui1>) -> tensor<1x1x1x4xsi32>
+    return
+  }
+}
