@@ -48,9 +48,19 @@ Array ModelPipeline::forwardStream(const Array &inputs,
     stages_->slot->takePowerEvents();
   const DeviceRun before = deviceCounters(*stages_);
   std::vector<Output> outputs;
+  // One frame (forward's whole batch) may use every core; a stream of them
+  // runs frames side by side in the CPU actors' lanes.
+  StageOptions options = options_;
+  const int64_t samples = inputs.shape.size() == 4 ? inputs.shape[0] : 1;
+  options.lanes = options.lanes && samplesPerFrame > 0 && samples > samplesPerFrame;
   StreamPipeline p = StreamBuilder()
-                         .source(arraySource(inputs, samplesPerFrame))
-                         .model(stages_, options_)
+                         // forwardStream blocks until the stream ends:
+                         // the source reads `inputs` in place.
+                         .source(arraySource(
+                             std::shared_ptr<const Array>(&inputs,
+                                                          [](const Array *) {}),
+                             samplesPerFrame))
+                         .model(stages_, options)
                          .sink(vectorSink(outputs))
                          .build(*system_);
   p.start();

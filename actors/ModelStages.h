@@ -31,6 +31,7 @@ public:
   /// EdgeCodec picks; edges passed through untouched).
   Frame run(const Frame &in);
   SequenceExecutor &executor() { return *executor_; }
+  const SequenceExecutor &executor() const { return *executor_; }
   const StagePlan &plan() const { return executor_->plan(); }
   /// Per outgoing layer, what its codec sent.
   std::map<int, EdgeStats> edgeStats() const;

@@ -8,6 +8,8 @@
 #include "runtime/cpu/Plan.h"
 #include "runtime/reference/Shapes.h"
 
+#include <tbb/global_control.h>
+#include <tbb/info.h>
 #include <tbb/parallel_for.h>
 
 #include <stdexcept>
@@ -27,6 +29,16 @@ const ref::Activations &inputOf(const LayerActs &acts, int layer,
              : "layer '" + model.layers.at(static_cast<size_t>(layer)).name +
                    "'"));
   return it->second;
+}
+
+SequenceCounters SequenceExecutor::counters() const {
+  std::lock_guard<std::mutex> lock(countersMutex_);
+  return counters_;
+}
+
+void SequenceExecutor::countFrames(int64_t frames) {
+  std::lock_guard<std::mutex> lock(countersMutex_);
+  counters_.frames += frames;
 }
 
 DeviceSlot::DeviceSlot(DeviceFactory factory) : factory_(std::move(factory)) {
@@ -75,6 +87,7 @@ void DeviceSequence::run(LayerActs &acts) {
     slot_->loaded_ = nullptr;
     dev.program(program_);
     slot_->loaded_ = this;
+    std::lock_guard<std::mutex> counting(countersMutex_);
     ++counters_.programs;
     counters_.program_clk += dev.metrics().program_clk;
   }
@@ -92,8 +105,11 @@ void DeviceSequence::run(LayerActs &acts) {
                        : first.inbounds[0];
   const ref::Activations &in = inputOf(acts, read, *model_, plan_.name);
   ref::Activations out = dev.forward(in);
-  counters_.frames += in.batch;
-  counters_.inference_clk += dev.metrics().inference_clk;
+  {
+    std::lock_guard<std::mutex> counting(countersMutex_);
+    counters_.frames += in.batch;
+    counters_.inference_clk += dev.metrics().inference_clk;
+  }
   if (slot_->keepPowerEvents_) {
     const std::vector<PowerEvent> &events = dev.inference_power_events();
     slot_->powerEvents_.insert(slot_->powerEvents_.end(), events.begin(),
@@ -160,6 +176,15 @@ CpuSequence::CpuSequence(std::shared_ptr<const ModelDesc> model,
 
 CpuSequence::~CpuSequence() = default;
 
+int CpuSequence::lanes() const {
+  if (temporal_)
+    return 1;
+  return static_cast<int>(std::max<size_t>(
+      1, std::min<size_t>(tbb::info::default_concurrency(),
+                          tbb::global_control::active_value(
+                              tbb::global_control::max_allowed_parallelism))));
+}
+
 void CpuSequence::resetStates() {
   for (auto &[layer, state] : states_)
     state.reset();
@@ -190,14 +215,19 @@ void CpuSequence::runDense(const DenseTile &tile, LayerActs &acts) {
                   tile.type.shape[2]};
   inputs.bytes = tile.bytes;
   runFast(inputs, acts);
-  counters_.frames += tile.batch;
+  countFrames(tile.batch);
 }
 
 void CpuSequence::runFast(const Array &inputs, LayerActs &acts) {
   const int64_t batch = inputs.shape[0];
   std::vector<uint8_t> bytes(
       static_cast<size_t>(fast_->outputFrameBytes() * batch));
-  fast_->run(inputs, 0, batch, bytes.data(), fastStates_);
+  if (temporal_) {
+    fast_->run(inputs, 0, batch, bytes.data(), fastStates_);
+  } else {
+    std::vector<ref::TemporalState> none; // lanes run at once: none shared
+    fast_->run(inputs, 0, batch, bytes.data(), none);
+  }
 
   ref::Activations out;
   out.type = outType_;
@@ -255,7 +285,7 @@ void CpuSequence::run(LayerActs &acts) {
                              in.type.shape[2]},
                             in.ints),
             acts);
-    counters_.frames += in.batch;
+    countFrames(in.batch);
     return;
   }
   int64_t batch = 0;
@@ -263,7 +293,7 @@ void CpuSequence::run(LayerActs &acts) {
     batch = std::max(batch, inputOf(acts, r, *model_, plan_.name).batch);
   if (temporal_ || batch < 2) {
     runLayers(acts);
-    counters_.frames += batch;
+    countFrames(batch);
     return;
   }
   // Samples are independent: run them in parallel, then concatenate.
@@ -284,7 +314,7 @@ void CpuSequence::run(LayerActs &acts) {
     all.batch = batch;
     acts[i] = std::move(all);
   }
-  counters_.frames += batch;
+  countFrames(batch);
 }
 
 std::vector<std::shared_ptr<SequenceExecutor>>

@@ -91,12 +91,18 @@ public:
   virtual void restart() {}
   /// Clears temporal state (Model::reset_states).
   virtual void resetStates() {}
-  const SequenceCounters &counters() const { return counters_; }
+  /// How many frames it may run at once, each on its own thread (the lanes
+  /// of a CPU actor): 1 unless frames are independent of each other.
+  virtual int lanes() const { return 1; }
+  SequenceCounters counters() const;
 
 protected:
   explicit SequenceExecutor(StagePlan plan) : plan_(std::move(plan)) {}
+  /// Adds `frames` run (safe from several lanes at once).
+  void countFrames(int64_t frames);
   StagePlan plan_;
-  SequenceCounters counters_;
+  mutable std::mutex countersMutex_;
+  SequenceCounters counters_; ///< under countersMutex_
 };
 
 /// A hardware sequence: its program on the slot's device.
@@ -114,8 +120,10 @@ private:
   std::shared_ptr<DeviceSlot> slot_;
 };
 
-/// A software sequence: its layers on the reference kernels. Temporal
-/// layers keep their state across frames (as Model keeps states_).
+/// A software sequence: its layers on the fast kernels or the reference
+/// ones. Temporal layers keep their state across frames (as Model keeps
+/// states_); without them frames are independent, and run() may be called
+/// from lanes() threads at once.
 class CpuSequence final : public SequenceExecutor {
 public:
   CpuSequence(std::shared_ptr<const ModelDesc> model, StagePlan plan);
@@ -124,6 +132,9 @@ public:
   bool takesDenseInput(const DenseTile &tile) const override;
   void runDense(const DenseTile &tile, LayerActs &acts) override;
   void resetStates() override;
+  /// One per thread TBB may use (AKIDA_THREADS / global_control), or 1 when
+  /// a layer keeps temporal state.
+  int lanes() const override;
   /// Whether it runs on the fast kernels (a Plan) rather than layer by
   /// layer on the reference.
   bool fast() const { return fast_ != nullptr; }

@@ -35,14 +35,16 @@ int64_t dtypeBytes(DType t) {
 }
 
 /// Samples [begin, begin + count) of an array with a leading batch axis.
-Array samples(const Array &a, int64_t begin, int64_t count) {
+/// Samples [begin, begin + count) of `a`, read as `shape`.
+Array samples(const Array &a, const std::vector<int64_t> &shape, int64_t begin,
+              int64_t count) {
   Array out;
   out.dtype = a.dtype;
-  out.shape = a.shape;
+  out.shape = shape;
   out.shape[0] = count;
   int64_t per = dtypeBytes(a.dtype);
-  for (size_t i = 1; i < a.shape.size(); ++i)
-    per *= a.shape[i];
+  for (size_t i = 1; i < shape.size(); ++i)
+    per *= shape[i];
   out.bytes.assign(a.bytes.begin() + begin * per,
                    a.bytes.begin() + (begin + count) * per);
   return out;
@@ -50,28 +52,29 @@ Array samples(const Array &a, int64_t begin, int64_t count) {
 
 class ArraySource final : public FrameSource {
 public:
-  ArraySource(Array a, int64_t per, std::string name)
-      : a_(std::move(a)), name_(std::move(name)) {
-    if (a_.shape.size() == 3)
-      a_.shape.insert(a_.shape.begin(), 1);
-    total_ = a_.shape.empty() ? 0 : a_.shape[0];
+  ArraySource(std::shared_ptr<const Array> a, int64_t per, std::string name)
+      : a_(std::move(a)), shape_(a_->shape), name_(std::move(name)) {
+    if (shape_.size() == 3)
+      shape_.insert(shape_.begin(), 1);
+    total_ = shape_.empty() ? 0 : shape_[0];
     per_ = per > 0 ? per : std::max<int64_t>(total_, 1);
   }
   std::optional<Array> next() override {
-    if (a_.shape.size() != 4)
-      throw std::invalid_argument(name_ + ": shape " + shapeText(a_.shape) +
+    if (shape_.size() != 4)
+      throw std::invalid_argument(name_ + ": shape " + shapeText(shape_) +
                                   " (expected (N, rows, cols, channels))");
     if (pos_ >= total_)
       return std::nullopt;
     const int64_t n = std::min(per_, total_ - pos_);
-    Array out = samples(a_, pos_, n);
+    Array out = samples(*a_, shape_, pos_, n);
     pos_ += n;
     return out;
   }
   std::string describe() const override { return name_; }
 
 private:
-  Array a_;
+  std::shared_ptr<const Array> a_;
+  std::vector<int64_t> shape_; ///< a_'s, rank 4
   std::string name_;
   int64_t total_ = 0, per_ = 1, pos_ = 0;
 };
@@ -97,7 +100,8 @@ public:
     while (!current_ || !(frame_ = current_->next())) {
       if (file_ >= files_.size())
         return std::nullopt;
-      current_ = std::make_unique<ArraySource>(readNpy(files_[file_]), 1,
+      current_ = std::make_unique<ArraySource>(
+          std::make_shared<const Array>(readNpy(files_[file_])), 1,
                                                files_[file_]);
       ++file_;
     }
@@ -152,6 +156,12 @@ callbackSource(std::function<std::optional<Array>()> read, std::string name) {
 }
 
 std::unique_ptr<FrameSource> arraySource(Array inputs,
+                                         int64_t samplesPerFrame) {
+  return arraySource(std::make_shared<const Array>(std::move(inputs)),
+                     samplesPerFrame);
+}
+
+std::unique_ptr<FrameSource> arraySource(std::shared_ptr<const Array> inputs,
                                          int64_t samplesPerFrame) {
   return std::make_unique<ArraySource>(std::move(inputs), samplesPerFrame,
                                        "inputs");

@@ -52,6 +52,10 @@ callbackSource(std::function<std::optional<Array>()> read,
 /// `inputs` in frames of `samplesPerFrame` samples (0: all in one frame).
 std::unique_ptr<FrameSource> arraySource(Array inputs,
                                          int64_t samplesPerFrame = 1);
+/// The same without a copy: the source reads `inputs` where they are (a
+/// caller that outlives the stream may lend them with a no-op deleter).
+std::unique_ptr<FrameSource> arraySource(std::shared_ptr<const Array> inputs,
+                                         int64_t samplesPerFrame = 1);
 
 /// Checks that `frame` is model input of `type` (its dtype and per-sample
 /// shape); std::invalid_argument with `what` naming the frame otherwise.

@@ -43,10 +43,16 @@ std::optional<StagePolicy> parseStagePolicy(const std::string &name);
 struct StageOptions {
   StagePolicy policy = StagePolicy::Block;
   int64_t capacity = 4;   ///< queued frames (and credits granted upstream)
-  int64_t concurrency = 1; ///< requests in flight to the worker
+  /// Requests in flight to the worker; a model stage with detached workers
+  /// keeps at least two per lane (SequenceActors.h: one lane unless the CPU
+  /// actor has several).
+  int64_t concurrency = 1;
   int maxRetries = 2;     ///< per frame, after the first attempt
   /// Device workers on their own threads (off under the test coordinator).
   bool detachWorkers = true;
+  /// Detached CPU actors run several frames at once in lanes (a stream of
+  /// many frames); off, each frame may use every core (one big frame).
+  bool lanes = true;
 };
 
 /// Spawns the stage's worker from the stage actor (may throw: the stream

@@ -4,6 +4,7 @@
 
 #include "actors/SequenceActors.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace akida::actors {
@@ -21,9 +22,13 @@ StreamBuilder &StreamBuilder::model(std::shared_ptr<ModelStages> stages,
     StageSpec spec;
     spec.name = w->plan().name;
     spec.options = options;
-    const bool detached = options.detachWorkers;
-    spec.spawnWorker = [w, detached](caf::local_actor *self) {
-      return spawnSequenceActor(self, w, detached);
+    // A thread of its own gets two frames per lane: one running, the next
+    // already in its mailbox (no wake-up between frames).
+    if (options.detachWorkers)
+      spec.options.concurrency = std::max<int64_t>(
+          options.concurrency, 2 * int64_t{sequenceLanes(*w, options)});
+    spec.spawnWorker = [w, options](caf::local_actor *self) {
+      return spawnSequenceActor(self, w, options);
     };
     spec.restart = [w] { w->executor().restart(); };
     stages_.push_back(std::move(spec));

@@ -1,7 +1,7 @@
 //===- actors_bench.cpp - Pipeline throughput against bare forward --------===//
 //
 //   akida-actors-bench [FRAMES_DSCNN] [FRAMES_AKIDANET] [CPU_FRAMES_DSCNN]
-//                      [CPU_FRAMES_AKIDANET]
+//                      [CPU_FRAMES_AKIDANET] [ROUNDS]
 //
 // For DS-CNN (ds_cnn_kws) and AkidaNet-0.5/224 (akidanet_0.5_224), mapped
 // on the virtual AKD1000, one sample per frame:
@@ -17,7 +17,8 @@
 // the actors too, it is a one-frame pipeline per call). Then the unmapped
 // models on the CPU (10x the frames): Model::forward per frame against the
 // pipeline's CPU actor, both on runtime/cpu's Plan. Every output is checked
-// against forward.
+// against forward. The three run in turn ROUNDS times (default 5); the
+// figures are medians, the overhead the median of the rounds' ratios.
 //
 // AKIDA_THREADS=N limits TBB to N threads; AKIDA_CONCURRENCY=K lets the CPU
 // stage keep K frames in flight to its actor (StageOptions::concurrency).
@@ -34,6 +35,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <memory>
@@ -79,11 +81,21 @@ Array frame(const Array &a, int64_t i) {
   return out;
 }
 
+/// The median of `v` (not empty).
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t m = v.size() / 2;
+  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
 /// One model, one sample per frame: forward per frame, the executors in a
-/// loop (stages), the pipeline streamed. Mapped on AKD1000, the actors'
-/// overhead is against stages (forward programs the device on every call);
-/// unmapped (the fast CPU kernels), against forward.
-void bench(const std::string &name, int64_t n, bool mapped) {
+/// loop (stages), the pipeline streamed, `rounds` times in turn (the load
+/// of a shared machine changes within seconds; alternating puts the three
+/// under the same conditions). Mapped on AKD1000, the actors' overhead is
+/// against stages (forward programs the device on every call); unmapped
+/// (the fast CPU kernels), against forward. Prints the medians and the
+/// median of the per-round ratios.
+void bench(const std::string &name, int64_t n, bool mapped, int rounds) {
   if (n < 1)
     return;
   Model model = buildZooModel(name, 0);
@@ -92,60 +104,77 @@ void bench(const std::string &name, int64_t n, bool mapped) {
   const Array in = randomFrames(model, n);
   if (!mapped)
     model.forward(frame(in, 0)); // builds the plan
-
   std::vector<Array> expected;
-  double t0 = now();
   for (int64_t i = 0; i < n; ++i)
     expected.push_back(model.forward(frame(in, i)));
-  const double forwardS = now() - t0;
 
   std::shared_ptr<ModelStages> stages = makeModelStages(model);
   EdgeCodec codec(kModelInputEdge);
-  bool same = true;
-  t0 = now();
-  for (int64_t i = 0; i < n; ++i) {
-    Frame f = runStages(*stages, inputFrame(*stages, frame(in, i),
-                                             static_cast<uint64_t>(i), 0,
-                                             codec));
-    same = same && frameOutput(f) == expected[static_cast<size_t>(i)];
-  }
-  const double stagesS = now() - t0;
-
   StageOptions options;
   if (const char *c = std::getenv("AKIDA_CONCURRENCY"))
     options.concurrency = std::atoi(c);
   ModelPipeline pipeline(makeModelStages(model), options);
   pipeline.forwardStream(frame(in, 0), 1); // warm up (programs the device)
-  const double cpu0 = cpuSeconds();
-  t0 = now();
-  Array out = pipeline.forwardStream(in, 1);
-  const double pipelineS = now() - t0;
-  const double pipelineCpuS = cpuSeconds() - cpu0;
-  for (int64_t i = 0; i < n; ++i)
-    same = same && frame(out, i) == expected[static_cast<size_t>(i)];
+
+  bool same = true;
+  std::vector<double> forwardS, stagesS, pipelineS, cpuS, ratio;
+  for (int r = 0; r < rounds; ++r) {
+    double t0 = now();
+    for (int64_t i = 0; i < n; ++i)
+      same = same && model.forward(frame(in, i)) == expected[size_t(i)];
+    forwardS.push_back(now() - t0);
+
+    t0 = now();
+    for (int64_t i = 0; i < n; ++i) {
+      Frame f = runStages(*stages, inputFrame(*stages, frame(in, i),
+                                               static_cast<uint64_t>(i), 0,
+                                               codec));
+      same = same && frameOutput(f) == expected[size_t(i)];
+    }
+    stagesS.push_back(now() - t0);
+
+    const double cpu0 = cpuSeconds();
+    t0 = now();
+    Array out = pipeline.forwardStream(in, 1);
+    pipelineS.push_back(now() - t0);
+    cpuS.push_back(cpuSeconds() - cpu0);
+    for (int64_t i = 0; i < n; ++i)
+      same = same && frame(out, i) == expected[size_t(i)];
+    ratio.push_back(pipelineS.back() / (mapped ? stagesS : forwardS).back());
+  }
 
   if (mapped)
-    std::printf("%s on AKD1000, %lld frames, %zu sequence(s): outputs %s\n",
-                name.c_str(), static_cast<long long>(n),
+    std::printf("%s on AKD1000, %lld frames x %d rounds, %zu sequence(s): "
+                "outputs %s\n",
+                name.c_str(), static_cast<long long>(n), rounds,
                 stages->workers.size(), same ? "identical" : "DIFFER");
   else
-    std::printf("%s on the CPU (unmapped), %lld frames: outputs %s\n",
-                name.c_str(), static_cast<long long>(n),
+    std::printf("%s on the CPU (unmapped), %lld frames x %d rounds, %d "
+                "lane(s): outputs %s\n",
+                name.c_str(), static_cast<long long>(n), rounds,
+                stages->workers.front()->executor().lanes(),
                 same ? "identical" : "DIFFER");
-  std::printf("  forward   %8.1f fps  %8.1f us/frame\n", n / forwardS,
-              1e6 * forwardS / n);
-  std::printf("  stages    %8.1f fps  %8.1f us/frame\n", n / stagesS,
-              1e6 * stagesS / n);
-  const double baseS = mapped ? stagesS : forwardS;
-  std::printf("  pipeline  %8.1f fps  %8.1f us/frame  (%+.1f%% time vs "
-              "%s)\n",
-              n / pipelineS, 1e6 * pipelineS / n,
-              100.0 * (pipelineS - baseS) / baseS,
-              mapped ? "stages" : "forward");
-  std::printf("  pipeline CPU time %.1f us/frame (all threads)\n",
-              1e6 * pipelineCpuS / n);
+  auto line = [&](const char *what, const std::vector<double> &s) {
+    const double m = median(s);
+    std::printf("  %-9s %8.1f fps  %8.1f us/frame (median; rounds %.1f to "
+                "%.1f)\n",
+                what, n / m, 1e6 * m / n,
+                1e6 * *std::min_element(s.begin(), s.end()) / n,
+                1e6 * *std::max_element(s.begin(), s.end()) / n);
+  };
+  line("forward", forwardS);
+  line("stages", stagesS);
+  line("pipeline", pipelineS);
+  std::printf("  pipeline vs %s: %+.1f%% time (median of the rounds' "
+              "ratios; %+.1f%% to %+.1f%%)\n",
+              mapped ? "stages" : "forward", 100.0 * (median(ratio) - 1),
+              100.0 * (*std::min_element(ratio.begin(), ratio.end()) - 1),
+              100.0 * (*std::max_element(ratio.begin(), ratio.end()) - 1));
+  std::printf("  pipeline CPU time %.1f us/frame (all threads, median)\n",
+              1e6 * median(cpuS) / n);
   for (const StageStats &s : pipeline.statistics())
-    std::printf("  hop %-20s latency p50 %.1f us p90 %.1f us p99 %.1f us\n",
+    std::printf("  hop %-20s latency p50 %.1f us p90 %.1f us p99 %.1f us "
+                "(last round)\n",
                 s.name.c_str(), s.latencyP50Us, s.latencyP90Us,
                 s.latencyP99Us);
 }
@@ -161,10 +190,12 @@ int main(int argc, char **argv) {
         static_cast<size_t>(std::max(1, std::atoi(t))));
   const int64_t dscnn = argc > 1 ? std::atoll(argv[1]) : 300;
   const int64_t akidanet = argc > 2 ? std::atoll(argv[2]) : 20;
-  bench("ds_cnn_kws", dscnn, true);
-  bench("akidanet_0.5_224", akidanet, true);
-  bench("ds_cnn_kws", argc > 3 ? std::atoll(argv[3]) : dscnn * 10, false);
+  const int rounds = argc > 5 ? std::max(1, std::atoi(argv[5])) : 5;
+  bench("ds_cnn_kws", dscnn, true, rounds);
+  bench("akidanet_0.5_224", akidanet, true, rounds);
+  bench("ds_cnn_kws", argc > 3 ? std::atoll(argv[3]) : dscnn * 10, false,
+        rounds);
   bench("akidanet_0.5_224", argc > 4 ? std::atoll(argv[4]) : akidanet * 10,
-        false);
+        false, rounds);
   return 0;
 }

@@ -7,7 +7,11 @@
 
 #include "actors/FromModel.h"
 #include "actors/ModelPipeline.h"
+#include "actors/SequenceActors.h"
 #include "runtime/zoo/Zoo.h"
+
+#include <tbb/global_control.h>
+#include <tbb/info.h>
 
 #include <gtest/gtest.h>
 
@@ -85,6 +89,63 @@ TEST_P(UnmappedPipeline, RunsOnTheFastKernelsBitExact) {
   EXPECT_EQ(pipeline.forward(in), model.forward_reference(in));
   EXPECT_EQ(pipeline.forward(sample(in, 1)),
             model.forward_reference(sample(in, 1)));
+  // A stream of single frames: side by side in the CPU actor's lanes.
+  EXPECT_EQ(pipeline.forwardStream(in, 1), model.forward_reference(in));
+}
+
+// Frames are independent: the CPU actor runs as many at once as TBB may use
+// threads (two frames in flight per lane), and the stream still comes out
+// whole and in order.
+TEST(Pipeline, CpuActorRunsFramesInLanes) {
+  Model model = buildZooModel("ds_cnn_kws", 0);
+  const Array in = randomInputs(model, 24, 31);
+  ModelPipeline pipeline(makeModelStages(model));
+  const SequenceWorker &worker = *pipeline.stages().workers.at(0);
+  const int cores = static_cast<int>(tbb::info::default_concurrency());
+  {
+    tbb::global_control two(tbb::global_control::max_allowed_parallelism, 2);
+    EXPECT_EQ(worker.executor().lanes(), std::min(cores, 2));
+    EXPECT_EQ(sequenceLanes(worker, StageOptions{}), std::min(cores, 2));
+    StageOptions off;
+    off.lanes = false;
+    EXPECT_EQ(sequenceLanes(worker, off), 1);
+    StageOptions coordinator;
+    coordinator.detachWorkers = false;
+    EXPECT_EQ(sequenceLanes(worker, coordinator), 1);
+    EXPECT_EQ(pipeline.forwardStream(in, 1), model.forward(in));
+    ASSERT_EQ(pipeline.statistics().size(), 1u);
+    EXPECT_EQ(pipeline.statistics()[0].frames, 24);
+  }
+  tbb::global_control one(tbb::global_control::max_allowed_parallelism, 1);
+  EXPECT_EQ(worker.executor().lanes(), 1);
+  EXPECT_EQ(pipeline.forwardStream(in, 2), model.forward(in));
+}
+
+// A temporal layer's FIFO spans frames, so its sequence has one lane and
+// sees the frames in stream order: w = [1, 10, 100] over the last three
+// frames gives 100, 210, 321, ... for frames 1, 2, 3, ...
+TEST(Pipeline, TemporalModelStreamsThroughOneLane) {
+  LayerDesc input;
+  input.name = "input";
+  input.type = LayerType::InputData;
+  input.params = {{"input_bits", 8}};
+  LayerDesc fifo;
+  fifo.name = "fifo";
+  fifo.type = LayerType::BufferTempConv;
+  fifo.params = {{"filters", 1},
+                 {"fifo_size", 3},
+                 {"activation", 0},
+                 {"output_bits", 32}};
+  Variable w;
+  w.array = Array::fromInts(DType::Int8, {3, 1, 1}, {1, 10, 100});
+  fifo.variables["weights"] = w;
+  Model model({1, 1, 1}, {input, fifo});
+  ModelPipeline pipeline(makeModelStages(model));
+  EXPECT_EQ(pipeline.stages().workers.at(0)->executor().lanes(), 1);
+  const Array frames =
+      Array::fromInts(DType::UInt8, {8, 1, 1, 1}, {1, 2, 3, 4, 5, 6, 7, 8});
+  EXPECT_EQ(pipeline.forwardStream(frames, 1).ints(),
+            (std::vector<int64_t>{100, 210, 321, 432, 543, 654, 765, 876}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Zoo, UnmappedPipeline,
