@@ -31,6 +31,11 @@ void pumpSource(SourceSelf *self) {
                         st.cfg.source->describe() + ": frame " +
                             std::to_string(st.seq));
         f.edges.push_back(st.codec.encode(*a, st.cfg.inputType));
+        if (std::optional<std::vector<int64_t>> labels =
+                st.cfg.source->labels()) {
+          f.learn = true;
+          f.labels = std::move(*labels);
+        }
       }
     } catch (const std::exception &e) {
       st.done = true;

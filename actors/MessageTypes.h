@@ -33,13 +33,19 @@ namespace actors {
 
 /// Version of the frame protocol; a remote peer speaking another one is
 /// refused at connect.
-constexpr uint32_t kProtocolVersion = 1;
+constexpr uint32_t kProtocolVersion = 2;
 
 /// One frame on its way through a pipeline.
 struct Frame {
   uint64_t seq = 0;          ///< sequence number given by the source
   int64_t timestamp_ns = 0;  ///< steady clock at the source, ns
   std::vector<EdgePayload> edges;
+  /// Edge learning (Model::fit): the sequence holding the learning layer
+  /// learns from each sample of the frame after computing it. `labels`:
+  /// one per sample (a negative one does not train), or empty
+  /// (unsupervised).
+  bool learn = false;
+  std::vector<int64_t> labels;
   /// The edge of `layer`, or null.
   const EdgePayload *edge(int32_t layer) const;
 };
@@ -74,7 +80,8 @@ typename Inspector::result_type inspect(Inspector &f, EdgePayload &x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector &f, Frame &x) {
-  return f(caf::meta::type_name("frame"), x.seq, x.timestamp_ns, x.edges);
+  return f(caf::meta::type_name("frame"), x.seq, x.timestamp_ns, x.edges,
+           x.learn, x.labels);
 }
 
 /// Registers every message type with `cfg` (needed before frames cross

@@ -42,24 +42,44 @@ DeviceRun deviceCounters(const ModelStages &stages) {
 
 Array ModelPipeline::forwardStream(const Array &inputs,
                                    int64_t samplesPerFrame) {
+  // One frame (forward's whole batch) may use every core; a stream of them
+  // runs frames side by side in the CPU actors' lanes.
+  StageOptions options = options_;
+  const int64_t samples = inputs.shape.size() == 4 ? inputs.shape[0] : 1;
+  options.lanes =
+      options.lanes && samplesPerFrame > 0 && samples > samplesPerFrame;
+  // run() blocks until the stream ends: the source reads `inputs` in place.
+  return run(arraySource(std::shared_ptr<const Array>(
+                             &inputs, [](const Array *) {}),
+                         samplesPerFrame),
+             options);
+}
+
+Array ModelPipeline::fit(const Array &inputs,
+                         const std::vector<int64_t> &labels) {
+  return run(learningSource(std::shared_ptr<const Array>(
+                                &inputs, [](const Array *) {}),
+                            labels),
+             options_);
+}
+
+std::optional<learning::LearnMem> ModelPipeline::learned() {
+  for (const std::shared_ptr<SequenceWorker> &w : stages_->workers)
+    if (std::optional<learning::LearnMem> m = w->executor().learned())
+      return m;
+  return std::nullopt;
+}
+
+Array ModelPipeline::run(std::unique_ptr<FrameSource> source,
+                         const StageOptions &options) {
   for (const std::shared_ptr<SequenceWorker> &w : stages_->workers)
     w->takeFailure(); // stale ones, from an earlier call
   if (stages_->slot)
     stages_->slot->takePowerEvents();
   const DeviceRun before = deviceCounters(*stages_);
   std::vector<Output> outputs;
-  // One frame (forward's whole batch) may use every core; a stream of them
-  // runs frames side by side in the CPU actors' lanes.
-  StageOptions options = options_;
-  const int64_t samples = inputs.shape.size() == 4 ? inputs.shape[0] : 1;
-  options.lanes = options.lanes && samplesPerFrame > 0 && samples > samplesPerFrame;
   StreamPipeline p = StreamBuilder()
-                         // forwardStream blocks until the stream ends:
-                         // the source reads `inputs` in place.
-                         .source(arraySource(
-                             std::shared_ptr<const Array>(&inputs,
-                                                          [](const Array *) {}),
-                             samplesPerFrame))
+                         .source(std::move(source))
                          .model(stages_, options)
                          .sink(vectorSink(outputs))
                          .build(*system_);

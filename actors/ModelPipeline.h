@@ -42,6 +42,15 @@ public:
   Array forward(const Array &inputs);
   /// One frame per `samplesPerFrame` samples, streamed (outputs in order).
   Array forwardStream(const Array &inputs, int64_t samplesPerFrame = 1);
+  /// Edge learning (Model::fit): one frame per sample, each learned from
+  /// by the sequence that holds the learning layer (on the chip for a
+  /// hardware one). `labels`: one per sample (a negative one does not
+  /// train), or empty (unsupervised).
+  /// Returns each sample's output taken before it was learned.
+  Array fit(const Array &inputs, const std::vector<int64_t> &labels);
+  /// The learning layer's state as the stages have learned it; nullopt
+  /// when no sequence holds a learning layer.
+  std::optional<learning::LearnMem> learned();
   /// Per stage, of the last call.
   const std::vector<StageStats> &statistics() const { return stats_; }
   /// The device's counters of the last call.
@@ -52,6 +61,8 @@ public:
   caf::actor_system &system() { return *system_; }
 
 private:
+  /// Streams `source` through the stages; the outputs in order.
+  Array run(std::unique_ptr<FrameSource> source, const StageOptions &options);
   std::shared_ptr<ModelStages> stages_;
   StageOptions options_;
   std::unique_ptr<caf::actor_system_config> config_;

@@ -20,7 +20,8 @@ Frame SequenceWorker::run(const Frame &in) {
   LayerActs acts;
   // The model input as a dense tile straight into the fast CPU kernels.
   const EdgePayload *input = in.edge(kModelInputEdge);
-  const bool direct = plan.reads == std::vector<int>{kModelInputEdge} &&
+  const bool direct = !in.learn &&
+                      plan.reads == std::vector<int>{kModelInputEdge} &&
                       input && input->encoding == EdgeEncoding::Dense &&
                       executor_->takesDenseInput(input->dense);
   for (int r : plan.reads) {
@@ -43,6 +44,8 @@ Frame SequenceWorker::run(const Frame &in) {
   try {
     if (direct)
       executor_->runDense(input->dense, acts);
+    else if (in.learn)
+      executor_->fit(acts, in.labels);
     else
       executor_->run(acts);
   } catch (...) {
@@ -54,6 +57,8 @@ Frame SequenceWorker::run(const Frame &in) {
   Frame out;
   out.seq = in.seq;
   out.timestamp_ns = in.timestamp_ns;
+  out.learn = in.learn;
+  out.labels = in.labels;
   std::lock_guard<std::mutex> lock(mutex_);
   for (int c : plan.carries) {
     const EdgePayload *passed = in.edge(c);

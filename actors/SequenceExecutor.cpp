@@ -58,6 +58,8 @@ void DeviceSlot::reopen() {
 
 void DeviceSlot::unload() {
   std::lock_guard<std::mutex> lock(mutex_);
+  if (loaded_)
+    loaded_->save(*device_);
   loaded_ = nullptr;
 }
 
@@ -73,19 +75,57 @@ std::vector<PowerEvent> DeviceSlot::takePowerEvents() {
   return std::exchange(powerEvents_, {});
 }
 
+namespace {
+
+/// Whether `layer` of `model` is compiled for learning.
+bool learns(const ModelDesc &model, int layer) {
+  return learning::optimizerOf(model.layers.at(static_cast<size_t>(layer)))
+      .has_value();
+}
+
+} // namespace
+
 DeviceSequence::DeviceSequence(std::shared_ptr<const ModelDesc> model,
                                StagePlan plan, std::vector<uint8_t> program,
                                std::shared_ptr<DeviceSlot> slot)
     : SequenceExecutor(std::move(plan)), model_(std::move(model)),
-      program_(std::move(program)), slot_(std::move(slot)) {}
+      program_(std::move(program)), slot_(std::move(slot)) {
+  for (int l : plan_.layers)
+    learns_ = learns_ || learns(*model_, l);
+}
 
-void DeviceSequence::run(LayerActs &acts) {
+void DeviceSequence::run(LayerActs &acts) { runOn(acts, nullptr); }
+
+void DeviceSequence::fit(LayerActs &acts, const std::vector<int64_t> &labels) {
+  runOn(acts, learns_ ? &labels : nullptr);
+}
+
+void DeviceSequence::save(ProgrammableDevice &dev) {
+  if (learns_)
+    learnMem_ = dev.learn_mem();
+}
+
+std::optional<learning::LearnMem> DeviceSequence::learned() {
+  if (!learns_)
+    return std::nullopt;
+  std::lock_guard<std::mutex> lock(slot_->mutex_);
+  if (slot_->loaded_ == this)
+    save(*slot_->device_);
+  return learnMem_;
+}
+
+void DeviceSequence::runOn(LayerActs &acts,
+                           const std::vector<int64_t> *labels) {
   std::lock_guard<std::mutex> lock(slot_->mutex_);
   ProgrammableDevice &dev = *slot_->device_;
   if (slot_->loaded_ != this) {
+    if (slot_->loaded_)
+      slot_->loaded_->save(dev);
     // A failed program() leaves the device as it was, but not ours.
     slot_->loaded_ = nullptr;
     dev.program(program_);
+    if (learnMem_)
+      dev.update_learn_mem(*learnMem_); // where it stopped learning
     slot_->loaded_ = this;
     std::lock_guard<std::mutex> counting(countersMutex_);
     ++counters_.programs;
@@ -104,7 +144,7 @@ void DeviceSequence::run(LayerActs &acts) {
                        ? kModelInputEdge
                        : first.inbounds[0];
   const ref::Activations &in = inputOf(acts, read, *model_, plan_.name);
-  ref::Activations out = dev.forward(in);
+  ref::Activations out = labels ? dev.fit(in, *labels) : dev.forward(in);
   {
     std::lock_guard<std::mutex> counting(countersMutex_);
     counters_.frames += in.batch;
@@ -152,8 +192,12 @@ CpuSequence::CpuSequence(std::shared_ptr<const ModelDesc> model,
     LayerType t = model_->layers.at(static_cast<size_t>(i)).type;
     temporal_ = temporal_ || t == LayerType::BufferTempConv ||
                 t == LayerType::DepthwiseBufferTempConv;
+    if (learns(*model_, i)) {
+      learnerIndex_ = i;
+      learner_ = model_->layers.at(static_cast<size_t>(i));
+    }
   }
-  if (plan_.layers.empty() || plan_.layers.front() != 0)
+  if (plan_.layers.empty() || plan_.layers.front() != 0 || learnerIndex_ >= 0)
     return;
   // The output types of layers [0, last], as Model validates them.
   ModelDesc prefix = *model_;
@@ -177,7 +221,7 @@ CpuSequence::CpuSequence(std::shared_ptr<const ModelDesc> model,
 CpuSequence::~CpuSequence() = default;
 
 int CpuSequence::lanes() const {
-  if (temporal_)
+  if (temporal_ || learnerIndex_ >= 0)
     return 1;
   return static_cast<int>(std::max<size_t>(
       1, std::min<size_t>(tbb::info::default_concurrency(),
@@ -247,16 +291,67 @@ void CpuSequence::runFast(const Array &inputs, LayerActs &acts) {
   acts[plan_.layers.back()] = std::move(out);
 }
 
-void CpuSequence::runLayers(LayerActs &acts) {
+void CpuSequence::runLayers(LayerActs &acts,
+                            const std::vector<int64_t> *labels) {
   for (int i : plan_.layers) {
-    const LayerDesc &d = model_->layers.at(static_cast<size_t>(i));
+    const LayerDesc &d = i == learnerIndex_
+                             ? learner_
+                             : model_->layers.at(static_cast<size_t>(i));
     std::vector<const ref::Activations *> inputs;
     if (d.inbounds.empty())
       inputs.push_back(&inputOf(acts, kModelInputEdge, *model_, plan_.name));
     for (int j : d.inbounds)
       inputs.push_back(&inputOf(acts, j, *model_, plan_.name));
-    acts[i] = ref::runLayer(d, inputs, temporal_ ? &states_[i] : nullptr);
+    if (i != learnerIndex_ || !labels) {
+      acts[i] = ref::runLayer(d, inputs, temporal_ ? &states_[i] : nullptr);
+      continue;
+    }
+    // Sample by sample: its output with the weights as they are, then one
+    // learning step (as Model::fit and the chip do).
+    const ref::Activations &in = *inputs.front();
+    ref::Activations out;
+    for (int64_t s = 0; s < in.batch; ++s) {
+      ref::Activations one;
+      one.type = in.type;
+      one.batch = 1;
+      const int64_t size = in.sampleSize();
+      one.ints.assign(in.ints.begin() + s * size,
+                      in.ints.begin() + (s + 1) * size);
+      ref::Activations y = ref::runLayer(learner_, {&one});
+      if (s == 0)
+        out = std::move(y);
+      else
+        out.ints.insert(out.ints.end(), y.ints.begin(), y.ints.end());
+      const int64_t label = labels->empty() ? -1 : (*labels)[size_t(s)];
+      if (labels->empty() || label >= 0) // a negative label does not train
+        learning::learn(learner_, learning::features(in, s), label);
+    }
+    out.batch = in.batch;
+    acts[i] = std::move(out);
   }
+}
+
+void CpuSequence::fit(LayerActs &acts, const std::vector<int64_t> &labels) {
+  if (learnerIndex_ < 0) {
+    run(acts);
+    return;
+  }
+  int64_t batch = 0;
+  for (int r : plan_.reads)
+    batch = std::max(batch, inputOf(acts, r, *model_, plan_.name).batch);
+  if (!labels.empty() && static_cast<int64_t>(labels.size()) != batch)
+    throw std::invalid_argument(
+        "stage '" + plan_.name + "': " + std::to_string(labels.size()) +
+        " labels for " + std::to_string(batch) +
+        " samples; give one per sample, or none");
+  runLayers(acts, &labels);
+  countFrames(batch);
+}
+
+std::optional<learning::LearnMem> CpuSequence::learned() {
+  if (learnerIndex_ < 0)
+    return std::nullopt;
+  return learning::learnMemOf(learner_);
 }
 
 namespace {
@@ -292,7 +387,7 @@ void CpuSequence::run(LayerActs &acts) {
   for (int r : plan_.reads)
     batch = std::max(batch, inputOf(acts, r, *model_, plan_.name).batch);
   if (temporal_ || batch < 2) {
-    runLayers(acts);
+    runLayers(acts, nullptr);
     countFrames(batch);
     return;
   }
@@ -302,7 +397,7 @@ void CpuSequence::run(LayerActs &acts) {
     LayerActs &p = parts[static_cast<size_t>(n)];
     for (int r : plan_.reads)
       p[r] = slice(acts.at(r), n, n + 1);
-    runLayers(p);
+    runLayers(p, nullptr);
   });
   for (int i : plan_.layers) {
     ref::Activations all = std::move(parts[0].at(i));

@@ -15,6 +15,14 @@
 // (supervision) re-opens the device through the slot's factory; the next
 // frame programs it again.
 //
+// Edge learning (Model::fit through the pipeline): a learning frame makes
+// the sequence that holds the model's learning layer learn from each
+// sample. A hardware one calls the device's fit (the chip learns in its
+// NPs); before another sequence's program replaces it on the device, it
+// saves the learned state (learn_mem) and puts it back when it programs the
+// device again. A software one learns with learning::learn on its own copy
+// of the layer. learned() gives the state for the model to keep.
+//
 //===----------------------------------------------------------------------===//
 #ifndef AKIDA_ACTORS_SEQUENCEEXECUTOR_H
 #define AKIDA_ACTORS_SEQUENCEEXECUTOR_H
@@ -27,12 +35,15 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace akida::cpu {
 class Plan;
 }
 
 namespace akida::actors {
+
+class DeviceSequence;
 
 /// Activations by layer (kModelInputEdge: the model input).
 using LayerActs = std::map<int, ref::Activations>;
@@ -60,7 +71,7 @@ private:
   DeviceFactory factory_;
   std::shared_ptr<ProgrammableDevice> device_;
   std::mutex mutex_;
-  const void *loaded_ = nullptr; ///< the executor whose program is loaded
+  DeviceSequence *loaded_ = nullptr; ///< whose program is loaded
   int64_t reopens_ = 0;
   bool keepPowerEvents_ = false;
   std::vector<PowerEvent> powerEvents_;
@@ -87,6 +98,17 @@ public:
   virtual bool takesDenseInput(const DenseTile &) const { return false; }
   /// run() for a stage that reads only the model input, given as `tile`.
   virtual void runDense(const DenseTile &tile, LayerActs &acts);
+  /// run() of a learning frame: the sequence holding the learning layer
+  /// learns from each sample after computing it (`labels`: one per sample,
+  /// a negative one does not train, or empty: unsupervised); the others
+  /// just run.
+  virtual void fit(LayerActs &acts, const std::vector<int64_t> &labels) {
+    (void)labels;
+    run(acts);
+  }
+  /// The learning layer's state as this sequence has learned it, or
+  /// nullopt when it does not hold the learning layer.
+  virtual std::optional<learning::LearnMem> learned() { return std::nullopt; }
   /// Called by the supervisor before a retry.
   virtual void restart() {}
   /// Clears temporal state (Model::reset_states).
@@ -112,12 +134,22 @@ public:
                  std::vector<uint8_t> program,
                  std::shared_ptr<DeviceSlot> slot);
   void run(LayerActs &acts) override;
+  void fit(LayerActs &acts, const std::vector<int64_t> &labels) override;
+  std::optional<learning::LearnMem> learned() override;
   void restart() override { slot_->reopen(); }
 
 private:
+  friend class DeviceSlot;
+  /// forward, or fit with `labels`, of the frame (under the slot's lock).
+  void runOn(LayerActs &acts, const std::vector<int64_t> *labels);
+  /// Keeps what the device has learned before another program replaces
+  /// ours (the slot's lock held).
+  void save(ProgrammableDevice &dev);
   std::shared_ptr<const ModelDesc> model_;
   std::vector<uint8_t> program_;
   std::shared_ptr<DeviceSlot> slot_;
+  bool learns_ = false; ///< the program holds the learning layer
+  std::optional<learning::LearnMem> learnMem_; ///< saved off the device
 };
 
 /// A software sequence: its layers on the fast kernels or the reference
@@ -131,20 +163,26 @@ public:
   void run(LayerActs &acts) override;
   bool takesDenseInput(const DenseTile &tile) const override;
   void runDense(const DenseTile &tile, LayerActs &acts) override;
+  void fit(LayerActs &acts, const std::vector<int64_t> &labels) override;
+  std::optional<learning::LearnMem> learned() override;
   void resetStates() override;
   /// One per thread TBB may use (AKIDA_THREADS / global_control), or 1 when
-  /// a layer keeps temporal state.
+  /// a layer keeps temporal state or the sequence learns.
   int lanes() const override;
   /// Whether it runs on the fast kernels (a Plan) rather than layer by
   /// layer on the reference.
   bool fast() const { return fast_ != nullptr; }
 
 private:
-  void runLayers(LayerActs &acts);
+  void runLayers(LayerActs &acts, const std::vector<int64_t> *labels);
   void runFast(const Array &inputs, LayerActs &acts);
   std::shared_ptr<const ModelDesc> model_;
   std::map<int, ref::TemporalState> states_;
   bool temporal_ = false;
+  /// The learning layer (its index and the layer as it has learned), when
+  /// the sequence holds it; such a sequence runs on the reference kernels.
+  int learnerIndex_ = -1;
+  LayerDesc learner_;
   /// The plan of the model's layers [0, last] when fast.
   std::unique_ptr<const cpu::Plan> fast_;
   std::vector<ref::TemporalState> fastStates_;

@@ -71,12 +71,34 @@ public:
     return out;
   }
   std::string describe() const override { return name_; }
+  /// Makes the frames learning frames with `labels` (one per sample, or
+  /// none).
+  void learnWith(std::vector<int64_t> labels) {
+    if (!labels.empty() && static_cast<int64_t>(labels.size()) != total_)
+      throw std::invalid_argument(
+          name_ + ": " + std::to_string(labels.size()) + " labels for " +
+          std::to_string(total_) + " samples; give one per sample, or none");
+    labels_ = std::move(labels);
+    learn_ = true;
+  }
+  std::optional<std::vector<int64_t>> labels() const override {
+    if (!learn_)
+      return std::nullopt;
+    if (labels_.empty())
+      return std::vector<int64_t>{};
+    // The samples next() returned last: [pos_ - n, pos_).
+    const int64_t n = std::min(per_, pos_);
+    return std::vector<int64_t>(labels_.begin() + (pos_ - n),
+                                labels_.begin() + pos_);
+  }
 
 private:
   std::shared_ptr<const Array> a_;
   std::vector<int64_t> shape_; ///< a_'s, rank 4
   std::string name_;
   int64_t total_ = 0, per_ = 1, pos_ = 0;
+  bool learn_ = false;
+  std::vector<int64_t> labels_;
 };
 
 class NpySource final : public FrameSource {
@@ -159,6 +181,14 @@ std::unique_ptr<FrameSource> arraySource(Array inputs,
                                          int64_t samplesPerFrame) {
   return arraySource(std::make_shared<const Array>(std::move(inputs)),
                      samplesPerFrame);
+}
+
+std::unique_ptr<FrameSource>
+learningSource(std::shared_ptr<const Array> inputs,
+               std::vector<int64_t> labels) {
+  auto s = std::make_unique<ArraySource>(std::move(inputs), 1, "inputs");
+  s->learnWith(std::move(labels));
+  return s;
 }
 
 std::unique_ptr<FrameSource> arraySource(std::shared_ptr<const Array> inputs,

@@ -29,6 +29,13 @@ public:
   virtual std::optional<Array> next() = 0;
   /// What it reads, for messages ("inputs.npy", "generator").
   virtual std::string describe() const = 0;
+  /// For a stream that learns (Model::fit): the labels of the frame next()
+  /// last returned, one per sample (a negative one does not train; empty:
+  /// unsupervised).
+  /// nullopt (the default): the frames are run, not learned from.
+  virtual std::optional<std::vector<int64_t>> labels() const {
+    return std::nullopt;
+  }
 };
 
 /// The samples of a .npy file of shape (N, rows, cols, channels), one per
@@ -56,6 +63,12 @@ std::unique_ptr<FrameSource> arraySource(Array inputs,
 /// caller that outlives the stream may lend them with a no-op deleter).
 std::unique_ptr<FrameSource> arraySource(std::shared_ptr<const Array> inputs,
                                          int64_t samplesPerFrame = 1);
+/// Frames to learn from (fit), one sample each, with `labels` (one per
+/// sample, or empty: unsupervised); std::invalid_argument when the counts
+/// differ.
+std::unique_ptr<FrameSource>
+learningSource(std::shared_ptr<const Array> inputs,
+               std::vector<int64_t> labels);
 
 /// Checks that `frame` is model input of `type` (its dtype and per-sample
 /// shape); std::invalid_argument with `what` naming the frame otherwise.

@@ -14,6 +14,7 @@
 
 #include "device/Device.h"
 #include "device/sim/PowerModel.h"
+#include "runtime/reference/Learning.h"
 #include "runtime/reference/Reference.h"
 
 #include <map>
@@ -93,6 +94,25 @@ public:
   virtual const std::vector<PowerEvent> &inference_power_events() const = 0;
   /// Every layer output the last forward sent out through the event DMA.
   virtual const std::map<int, ref::Activations> &exported() const = 0;
+
+  // Edge learning on the chip (Akida 1.0): a program whose last layer is a
+  // FullyConnected compiled for learning learns in its NPs.
+
+  /// HardwareDevice.fit: forward() whose learning layer, after each
+  /// sample's output, learns from that sample (learning::learn). `labels`:
+  /// one per sample (a negative one does not train), or empty
+  /// (unsupervised: every sample trains). The outputs
+  /// are forward's, each taken before its sample is learned.
+  /// std::invalid_argument when the program has no learning layer or the
+  /// labels do not match the batch.
+  virtual ref::Activations fit(const ref::Activations &input,
+                               const std::vector<int64_t> &labels) = 0;
+  /// learn_mem: the learning layer's state now (std::runtime_error
+  /// without a learning layer).
+  virtual learning::LearnMem learn_mem() = 0;
+  /// update_learn_mem: puts a state back (after the device ran another
+  /// program); std::invalid_argument when it does not fit the layer.
+  virtual void update_learn_mem(const learning::LearnMem &mem) = 0;
 };
 
 } // namespace akida

@@ -46,6 +46,11 @@ std::string typeName(int bits, bool isSigned) {
 } // namespace
 
 ref::Activations VirtualDevice::forward(const ref::Activations &input) {
+  return run(input, nullptr);
+}
+
+ref::Activations VirtualDevice::run(const ref::Activations &input,
+                                    const std::vector<int64_t> *labels) {
   if (!programmed_)
     throw std::runtime_error("forward: device " + device_.name +
                              " is not programmed");
@@ -112,8 +117,13 @@ ref::Activations VirtualDevice::forward(const ref::Activations &input) {
     ~Recording() { meter.end(); }
   } recording{meter_};
   meter_.begin(powerMeasurement_);
-  for (int64_t n = 0; n < input.batch; ++n)
+  for (int64_t n = 0; n < input.batch; ++n) {
     runFrame(input, n);
+    if (labels && labels->empty())
+      learnFrom(-1); // unsupervised
+    else if (labels && (*labels)[size_t(n)] >= 0)
+      learnFrom((*labels)[size_t(n)]); // a negative label does not train
+  }
   auto it = exported_.find(outputLayer_);
   if (it != exported_.end())
     return it->second;

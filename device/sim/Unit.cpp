@@ -465,6 +465,15 @@ int64_t Unit::receive(int index, const Frame &src, int64_t ch0, int64_t ch1) {
   return events;
 }
 
+void Unit::setWeights(std::vector<int64_t> weights) {
+  if (kernel_ != Kernel::FullyConnectedV1)
+    fail("only a FullyConnected unit learns");
+  if (weights.size() != weights_.size())
+    fail("new weights hold " + std::to_string(weights.size()) +
+         " values, not " + std::to_string(weights_.size()));
+  weights_ = std::move(weights);
+}
+
 const Port &Unit::port(int i) const {
   if (static_cast<size_t>(i) >= ports_.size() || !ports_[size_t(i)].bound)
     fail("input " + std::to_string(i) + " received no DMA transfer");

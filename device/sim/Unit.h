@@ -116,6 +116,12 @@ public:
   const UnitActivity &activity() const { return act_; }
   /// Clears the FIFO of a temporal unit.
   void resetState() { fifo_.clear(); }
+  /// What input `i` received for the current sample; std::invalid_argument
+  /// naming the unit when nothing came.
+  const Port &input(int i) const { return port(i); }
+  /// On-chip learning: replaces a FullyConnected unit's weights by
+  /// `weights` (features x its filters, C order, as its record's tensor).
+  void setWeights(std::vector<int64_t> weights);
 
   /// The spatial geometry of the unit's layer, from its parameters and IO
   /// dims (the kernels in Kernels.h read it).

@@ -316,7 +316,9 @@ void VirtualDevice::load(const DecodedProgram &p) {
 void VirtualDevice::program(const std::vector<uint8_t> &bytes) {
   DecodedProgram p = readProgram(bytes);
   checkCompatible(p);
+  sim::LearningState learning = readLearning(p);
   load(p); // replaces the configuration only when every record loads
+  learning_ = std::move(learning);
   exported_.clear();
   program_ = std::move(p);
   programmed_ = true;
@@ -334,10 +336,11 @@ void VirtualDevice::unprogram() {
   program_ = DecodedProgram{};
   inputLayer_ = outputLayer_ = -1;
   batchSize_ = 1;
+  learning_ = sim::LearningState{};
 }
 
 int VirtualDevice::max_batch_size() const {
-  return programInfo().passes.size() == 1 ? 15 : 1;
+  return programInfo().passes.size() == 1 && learning_.layer < 0 ? 15 : 1;
 }
 
 void VirtualDevice::set_batch_size(int batchSize) {
@@ -350,8 +353,11 @@ void VirtualDevice::set_batch_size(int batchSize) {
         "set_batch_size: batch size " + std::to_string(batchSize) +
         " is not supported by this program; allowed: 1 to " +
         std::to_string(limit) +
-        (limit == 1 ? " (a multi-pass program runs one sample at a time)"
-                    : " (single-pass program)"));
+        (limit > 1                ? " (single-pass program)"
+         : learning_.layer >= 0 ? " (a learning program runs one sample at "
+                                 "a time)"
+                               : " (a multi-pass program runs one sample at "
+                                 "a time)"));
   batchSize_ = batchSize;
 }
 

@@ -55,6 +55,14 @@ struct Delivery {
   int64_t hops = 0;
 };
 
+/// The learning layer of a program (layer -1: none), the units that hold
+/// it (pass, unit) and its learning state (OnChipLearning.cpp).
+struct LearningState {
+  int layer = -1;
+  std::vector<std::pair<size_t, size_t>> units;
+  LayerDesc learner;
+};
+
 /// A pass as configured on the mesh.
 struct LoadedPass {
   std::vector<std::unique_ptr<Unit>> units;
@@ -119,9 +127,9 @@ public:
   const DecodedProgram &programInfo() const;
 
   /// Samples the device takes per enqueue: 1 to 15 for a single-pass
-  /// program, exactly 1 for a multi-pass one (the engine's limits;
-  /// programs carry no learning). std::invalid_argument above the limit,
-  /// std::runtime_error before program().
+  /// program, exactly 1 for a multi-pass or a learning one (the engine's
+  /// limits). std::invalid_argument above the limit, std::runtime_error
+  /// before program().
   void set_batch_size(int batchSize) override;
   int batch_size() const { return batchSize_; }
   /// The largest batch size of the loaded program.
@@ -149,10 +157,34 @@ public:
   /// Clears the FIFOs of temporal units.
   void reset_states();
 
+  /// On-chip learning (OnChipLearning.cpp): the units of the program's
+  /// learning layer hold its weights; after each sample of fit() the device
+  /// gathers the layer's input from them, takes one learning step
+  /// (learning::learn) on the layer's state and writes the winner's new
+  /// weights back into the unit that holds its filter.
+  /// The model layer the loaded program learns in, or -1.
+  int learningLayer() const { return learning_.layer; }
+  ref::Activations fit(const ref::Activations &input,
+                       const std::vector<int64_t> &labels) override;
+  learning::LearnMem learn_mem() override;
+  void update_learn_mem(const learning::LearnMem &mem) override;
+
 private:
   void checkCompatible(const DecodedProgram &p) const;
   void load(const DecodedProgram &p);
+  /// The learning layer's units and its state as `p` configures them;
+  /// std::invalid_argument when the program's learning records are
+  /// inconsistent.
+  static sim::LearningState readLearning(const DecodedProgram &p);
+  /// forward() and fit(): every sample in turn, learning from each when
+  /// `labels` is given.
+  ref::Activations run(const ref::Activations &input,
+                       const std::vector<int64_t> *labels);
   void runFrame(const ref::Activations &input, int64_t sample);
+  /// One learning step on the sample the learning units just ran.
+  void learnFrom(int64_t label);
+  /// Writes learner_'s weights into the learning units.
+  void storeLearnedWeights();
   /// Advances the forward by `clk` clocks carrying `energy` (timeline,
   /// meter, inference_clk, dynamic energy).
   void advance(int64_t clk, const EnergyBreakdown &energy);
@@ -176,6 +208,7 @@ private:
   /// Exports of the current frame: whole layer outputs and values received.
   std::map<int, sim::Frame> frameExports_;
   std::map<int, int64_t> frameExportCount_;
+  sim::LearningState learning_;
 };
 
 } // namespace akida

@@ -206,14 +206,7 @@ void HardwareDevice::program(const std::vector<uint8_t> &bytes) {
   read_clocks();
 }
 
-ref::Activations HardwareDevice::forward(const ref::Activations &input) {
-  Writer in;
-  writeActivations(in, input);
-  upload(in.take());
-  std::vector<uint8_t> ran = call(Opcode::Run, {});
-  Reader r(ran);
-  const uint32_t size = r.u32();
-  r.end();
+std::vector<uint8_t> HardwareDevice::readResult(uint32_t size) {
   std::vector<uint8_t> result;
   result.reserve(size);
   while (result.size() < size) {
@@ -228,7 +221,35 @@ ref::Activations HardwareDevice::forward(const ref::Activations &input) {
                                std::to_string(size));
     result.insert(result.end(), chunk.begin(), chunk.end());
   }
-  RunResult decoded = decodeRunResult(result);
+  return result;
+}
+
+/// The size a Run, Fit or ReadLearnMem reply announces.
+static uint32_t resultSize(const std::vector<uint8_t> &reply) {
+  Reader r(reply);
+  const uint32_t size = r.u32();
+  r.end();
+  return size;
+}
+
+ref::Activations HardwareDevice::forward(const ref::Activations &input) {
+  return run(input, nullptr);
+}
+
+ref::Activations HardwareDevice::fit(const ref::Activations &input,
+                                     const std::vector<int64_t> &labels) {
+  return run(input, &labels);
+}
+
+ref::Activations HardwareDevice::run(const ref::Activations &input,
+                                     const std::vector<int64_t> *labels) {
+  Writer in;
+  writeActivations(in, input);
+  upload(in.take());
+  const uint32_t size =
+      resultSize(labels ? call(Opcode::Fit, encodeLabels(*labels))
+                        : call(Opcode::Run, {}));
+  RunResult decoded = decodeRunResult(readResult(size));
   powerEvents_ = std::move(decoded.powerEvents);
   exported_ = std::move(decoded.exported);
   Clocks c = read_clocks();
@@ -240,6 +261,16 @@ ref::Activations HardwareDevice::forward(const ref::Activations &input) {
   metrics_.inference_start = c.inferenceStartMs;
   metrics_.inference_end = c.inferenceEndMs;
   return std::move(decoded.output);
+}
+
+learning::LearnMem HardwareDevice::learn_mem() {
+  return decodeLearnMem(
+      readResult(resultSize(call(Opcode::ReadLearnMem, {}))));
+}
+
+void HardwareDevice::update_learn_mem(const learning::LearnMem &mem) {
+  upload(encodeLearnMem(mem));
+  call(Opcode::WriteLearnMem, {});
 }
 
 } // namespace akida::usb

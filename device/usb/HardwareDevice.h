@@ -63,6 +63,10 @@ public:
   const std::map<int, ref::Activations> &exported() const override {
     return exported_;
   }
+  ref::Activations fit(const ref::Activations &input,
+                       const std::vector<int64_t> &labels) override;
+  learning::LearnMem learn_mem() override;
+  void update_learn_mem(const learning::LearnMem &mem) override;
 
   /// The protocol's own operations.
   uint32_t read_register(uint32_t address);
@@ -81,6 +85,11 @@ private:
   /// One reply frame, read in IN transfers of kInTransferSize.
   std::vector<uint8_t> receiveFrame();
   void upload(const std::vector<uint8_t> &bytes);
+  /// The `size` bytes of the result buffer, in ReadResult chunks.
+  std::vector<uint8_t> readResult(uint32_t size);
+  /// Run or Fit (`labels`) of `input`, the result read back.
+  ref::Activations run(const ref::Activations &input,
+                       const std::vector<int64_t> *labels);
   std::string who() const;
 
   std::unique_ptr<Transport> transport_;

@@ -20,6 +20,9 @@ const char *opcodeName(uint8_t opcode) {
   case Opcode::Program: return "Program";
   case Opcode::Run: return "Run";
   case Opcode::ReadResult: return "ReadResult";
+  case Opcode::Fit: return "Fit";
+  case Opcode::ReadLearnMem: return "ReadLearnMem";
+  case Opcode::WriteLearnMem: return "WriteLearnMem";
   }
   return "unknown";
 }
@@ -289,6 +292,75 @@ std::vector<uint8_t> encodeRunResult(const RunResult &result) {
   for (const PowerEvent &e : result.powerEvents)
     w.f64(e.ts).i64(e.voltage).f64(e.current).f64(e.power);
   return w.take();
+}
+
+std::vector<uint8_t> encodeLabels(const std::vector<int64_t> &labels) {
+  Writer w;
+  w.u32(static_cast<uint32_t>(labels.size()));
+  for (int64_t l : labels)
+    w.i64(l);
+  return w.take();
+}
+
+std::vector<int64_t> decodeLabels(Reader &r) {
+  const uint32_t n = r.u32();
+  if (n > r.left() / 8)
+    throw FramingError("labels: " + std::to_string(n) +
+                       " labels announced, " + std::to_string(r.left()) +
+                       " bytes left");
+  std::vector<int64_t> labels(n);
+  for (int64_t &l : labels)
+    l = r.i64();
+  return labels;
+}
+
+std::vector<uint8_t> encodeLearnMem(const learning::LearnMem &mem) {
+  const std::vector<int64_t> w = mem.weights.ints();
+  const std::vector<int64_t> t = mem.threshold_learning.ints();
+  const std::vector<float> p = mem.plasticity.floats();
+  const int64_t units = mem.weights.shape.empty() ? 0 : mem.weights.shape.back();
+  const int64_t rows = units ? static_cast<int64_t>(w.size()) / units : 0;
+  Writer out;
+  out.u32(static_cast<uint32_t>(rows)).u32(static_cast<uint32_t>(units));
+  std::vector<uint8_t> bits((w.size() + 7) / 8, 0);
+  for (size_t i = 0; i < w.size(); ++i)
+    if (w[i])
+      bits[i / 8] |= static_cast<uint8_t>(1u << (i % 8));
+  out.bytes(bits.data(), bits.size());
+  for (int64_t u = 0; u < units; ++u) {
+    uint32_t f;
+    std::memcpy(&f, &p.at(size_t(u)), 4);
+    out.i32(static_cast<int32_t>(t.at(size_t(u)))).u32(f);
+  }
+  return out.take();
+}
+
+learning::LearnMem decodeLearnMem(const std::vector<uint8_t> &bytes) {
+  Reader r(bytes);
+  const uint32_t rows = r.u32(), units = r.u32();
+  const uint64_t n = uint64_t(rows) * units;
+  if ((n + 7) / 8 + uint64_t(units) * 8 != r.left())
+    throw FramingError("learn_mem: " + std::to_string(rows) + " x " +
+                       std::to_string(units) + " weights do not fit the " +
+                       std::to_string(r.left()) + " bytes that follow");
+  std::vector<int64_t> w(n), t(units);
+  std::vector<float> p(units);
+  for (uint64_t i = 0; i < n; i += 8) {
+    const uint8_t b = r.u8();
+    for (uint64_t k = 0; k < 8 && i + k < n; ++k)
+      w[i + k] = (b >> k) & 1;
+  }
+  for (uint32_t u = 0; u < units; ++u) {
+    t[u] = r.i32();
+    const uint32_t f = r.u32();
+    std::memcpy(&p[u], &f, 4);
+  }
+  r.end();
+  learning::LearnMem mem;
+  mem.weights = Array::fromInts(DType::Int8, {1, 1, rows, units}, w);
+  mem.threshold_learning = Array::fromInts(DType::Int32, {units}, t);
+  mem.plasticity = Array::fromFloats({units}, p);
+  return mem;
 }
 
 RunResult decodeRunResult(const std::vector<uint8_t> &bytes) {

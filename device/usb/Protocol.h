@@ -17,6 +17,7 @@
 #define AKIDA_DEVICE_USB_PROTOCOL_H
 
 #include "device/sim/PowerModel.h"
+#include "runtime/reference/Learning.h"
 #include "runtime/reference/Reference.h"
 
 #include <cstdint>
@@ -53,6 +54,9 @@ enum class Opcode : uint8_t {
   Program = 0x12,     ///< program the upload buffer -> program_clk, max batch
   Run = 0x13,         ///< run the upload buffer as input events -> result size
   ReadResult = 0x14,  ///< offset u32, length u32 -> result bytes
+  Fit = 0x15,         ///< labels: Run that learns from each sample
+  ReadLearnMem = 0x16,  ///< the learning layer's state -> result size
+  WriteLearnMem = 0x17, ///< the upload buffer as the learning layer's state
 };
 const char *opcodeName(uint8_t opcode);
 
@@ -156,6 +160,17 @@ struct RunResult {
 };
 std::vector<uint8_t> encodeRunResult(const RunResult &result);
 RunResult decodeRunResult(const std::vector<uint8_t> &bytes);
+
+/// Fit's payload: the labels, one per sample (empty: unsupervised).
+std::vector<uint8_t> encodeLabels(const std::vector<int64_t> &labels);
+std::vector<int64_t> decodeLabels(Reader &r);
+
+/// A learning layer's state (ReadLearnMem's result, WriteLearnMem's
+/// upload): rows u32, units u32, the 0/1 weights packed 8 per byte (LSB
+/// first, C order), then per unit threshold_learning i32 and plasticity
+/// (float32 bits) u32.
+std::vector<uint8_t> encodeLearnMem(const learning::LearnMem &mem);
+learning::LearnMem decodeLearnMem(const std::vector<uint8_t> &bytes);
 
 /// The clock counters (ReadClocks).
 struct Clocks {

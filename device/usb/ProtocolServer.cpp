@@ -139,7 +139,12 @@ Frame ProtocolServer::execute(const Frame &command) {
     break;
   }
   case Opcode::Program:
-  case Opcode::Run: {
+  case Opcode::Run:
+  case Opcode::Fit:
+  case Opcode::WriteLearnMem: {
+    const auto opcode = static_cast<Opcode>(command.opcode);
+    const std::vector<int64_t> labels =
+        opcode == Opcode::Fit ? decodeLabels(r) : std::vector<int64_t>{};
     r.end();
     const char *op = opcodeName(command.opcode);
     if (!uploadOpen_ || upload_.size() != uploadTotal_)
@@ -152,7 +157,7 @@ Frame ProtocolServer::execute(const Frame &command) {
                     std::string(op) + ": the upload fails its CRC-32"};
     uploadOpen_ = false;
     try {
-      if (static_cast<Opcode>(command.opcode) == Opcode::Program) {
+      if (opcode == Opcode::Program) {
         device_->program(upload_);
         w.u64(static_cast<uint64_t>(device_->metrics().program_clk))
             .u32(static_cast<uint32_t>(device_->max_batch_size()))
@@ -161,12 +166,18 @@ Frame ProtocolServer::execute(const Frame &command) {
         break;
       }
       if (!device_->isProgrammed())
-        throw Failure{Status::NotProgrammed, "Run: the device has no program"};
+        throw Failure{Status::NotProgrammed,
+                      std::string(op) + ": the device has no program"};
+      if (opcode == Opcode::WriteLearnMem) {
+        device_->update_learn_mem(decodeLearnMem(upload_));
+        break;
+      }
       Reader in(upload_);
       ref::Activations input = readActivations(in);
       in.end();
       RunResult result;
-      result.output = device_->forward(input);
+      result.output = opcode == Opcode::Fit ? device_->fit(input, labels)
+                                            : device_->forward(input);
       result.exported = device_->exported();
       result.powerEvents = device_->inference_power_events();
       result_ = encodeRunResult(result);
@@ -180,6 +191,18 @@ Frame ProtocolServer::execute(const Frame &command) {
     }
     break;
   }
+  case Opcode::ReadLearnMem:
+    r.end();
+    if (!device_->isProgrammed())
+      throw Failure{Status::NotProgrammed,
+                    "ReadLearnMem: the device has no program"};
+    try {
+      result_ = encodeLearnMem(device_->learn_mem());
+    } catch (const std::exception &e) {
+      throw Failure{Status::Rejected, std::string("ReadLearnMem: ") + e.what()};
+    }
+    w.u32(static_cast<uint32_t>(result_.size()));
+    break;
   case Opcode::ReadResult: {
     uint32_t offset = r.u32();
     uint32_t length = r.u32();

@@ -45,6 +45,11 @@ Array Model::forwardOnDevice(const Array &inputs, int batch_size) {
     throw std::invalid_argument("forward: batch_size is " +
                                 std::to_string(batch_size) +
                                 " but must be 0 (all at once) or positive");
+  return runOnDevice(inputs, nullptr);
+}
+
+Array Model::runOnDevice(const Array &inputs,
+                         const std::vector<int64_t> *labels) {
   actors::ModelPipeline &p = pipeline();
   metrics_ = {};
   metrics_.inference_frames = inputs.shape[0];
@@ -54,7 +59,7 @@ Array Model::forwardOnDevice(const Array &inputs, int batch_size) {
   metrics_.inference_start = device_->time_ms();
   if (p.stages().slot)
     p.stages().slot->unload(); // every call programs, as the SDK counts
-  Array out = p.forward(inputs);
+  Array out = labels ? p.fit(inputs, *labels) : p.forward(inputs);
   if (out.shape.empty()) // no samples, so no frame
     out = actors::outputArray(outputTypes_.back(), 0, {}, {});
   const actors::DeviceRun &run = p.deviceRun();

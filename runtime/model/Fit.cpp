@@ -1,16 +1,21 @@
 //===- Fit.cpp - Model::compile, fit and add_classes ----------------------===//
 //
 // The Model side of edge learning: the learning rule itself is
-// Learning.cpp. fit runs each chunk of samples up to the learning layer on
-// the reference kernels (bit-exact with the device), then, sample by
+// runtime/reference/Learning.cpp. On the CPU, fit runs each chunk of samples
+// up to the learning layer on the reference kernels, then, sample by
 // sample, the learning layer's forward with the weights as they are and one
-// learning step. A mapped model is mapped again afterwards, on the same
-// device, so its programs hold the learned weights.
+// learning step. A mapped model learns through its actor pipeline instead,
+// one frame per sample: the sequence holding the learning layer learns (on
+// the chip, in its NPs, for a hardware one; device/sim/OnChipLearning.cpp),
+// the model takes the learned state back (learn_mem) and is mapped again on
+// the same device, so its programs hold the learned weights. Both paths
+// apply the same rule to the same integers: they learn bit for bit alike.
 //
 //===----------------------------------------------------------------------===//
 
 #include "runtime/model/Model.h"
 
+#include "actors/ModelPipeline.h"
 #include "actors/Sinks.h"
 #include "compiler/fbz/LayerSchema.h"
 
@@ -62,13 +67,26 @@ Array Model::fit(const Array &inputs, const std::vector<int> &labels,
     throw std::invalid_argument("fit: batch_size is " +
                                 std::to_string(batch_size) +
                                 " but must be 0 (all at once) or positive");
-  // The mapping to restore once the weights have changed.
-  std::shared_ptr<ProgrammableDevice> device = device_;
-  const std::optional<ModelMapping> mapping = mapping_;
-  unmap();
-  plan_.reset();
-
   const size_t last = desc_.layers.size() - 1;
+  if (mapping_ && device_) {
+    std::vector<int64_t> wide(labels.begin(), labels.end());
+    Array out = runOnDevice(inputs, &wide);
+    std::optional<learning::LearnMem> mem = pipeline().learned();
+    if (!mem)
+      throw std::logic_error("fit: no sequence of the mapping holds the "
+                             "learning layer");
+    learning::setLearnMem(desc_.layers[last], *mem);
+    validateLayer(last);
+    // The programs were emitted with the weights before learning.
+    const Metrics metrics = metrics_;
+    std::shared_ptr<ProgrammableDevice> device = device_;
+    const ModelMapping mapping = *mapping_;
+    plan_.reset();
+    map(std::move(device), mapping.hwOnly, mapping.mode);
+    metrics_ = metrics;
+    return out;
+  }
+  plan_.reset();
   const int from = desc_.layers[last].inbounds.empty()
                        ? static_cast<int>(last) - 1
                        : desc_.layers[last].inbounds[0];
@@ -95,8 +113,6 @@ Array Model::fit(const Array &inputs, const std::vector<int> &labels,
     }
   }
   validateLayer(last);
-  if (mapping && device)
-    map(std::move(device), mapping->hwOnly, mapping->mode);
   return actors::outputArray(outType, total, std::move(outputs), {});
 }
 

@@ -15,7 +15,7 @@
 
 #include "compiler/fbz/ModelDesc.h"
 #include "device/sim/PowerModel.h"
-#include "runtime/model/Learning.h"
+#include "runtime/reference/Learning.h"
 #include "runtime/model/Mapping.h"
 #include "runtime/reference/Reference.h"
 
@@ -249,6 +249,10 @@ private:
   /// per hardware sequence (its program on the mapped device), a CPU actor
   /// per software sequence.
   Array forwardOnDevice(const Array &inputs, int batch_size);
+  /// forward (labels null: the whole batch as one frame) or fit (one frame
+  /// per sample, learned from) through the pipeline; metrics and power
+  /// events from the run.
+  Array runOnDevice(const Array &inputs, const std::vector<int64_t> *labels);
   /// The actor pipeline of the mapping, built on first use after map().
   actors::ModelPipeline &pipeline();
   /// Drops the mapping, the device and the pipeline (an edit, a re-map).

@@ -95,6 +95,14 @@ public:
   const std::map<int, ref::Activations> &exported() const override {
     return inner_.exported();
   }
+  ref::Activations fit(const ref::Activations &in,
+                       const std::vector<int64_t> &labels) override {
+    return inner_.fit(in, labels);
+  }
+  learning::LearnMem learn_mem() override { return inner_.learn_mem(); }
+  void update_learn_mem(const learning::LearnMem &mem) override {
+    inner_.update_learn_mem(mem);
+  }
 
 private:
   VirtualDevice inner_;

@@ -4,6 +4,7 @@
 // neuron, the label's group, plasticity decay), persistence through .fbz, a
 // mapped model, and few-shot learning on real Fashion-MNIST images.
 #include "runtime/model/Model.h"
+#include "tests/unit/model/LearningModel.h"
 
 #include "compiler/fbz/LayerSchema.h"
 #include "device/Device.h"
@@ -17,34 +18,9 @@
 #include <random>
 
 using namespace akida;
+using akida::testmodels::learningModel;
 
 namespace {
-
-/// InputData (rows x cols x 1, 1-bit) -> FullyConnected(units, 1-bit
-/// weights, no activation): potentials out.
-Model learningModel(int64_t rows, int64_t cols, int64_t units,
-                    int64_t weightBits = 1, int64_t inputBits = 1) {
-  LayerDesc in;
-  in.name = "input";
-  in.type = LayerType::InputData;
-  in.params = {{"input_bits", inputBits}};
-  LayerDesc fc;
-  fc.name = "fc";
-  fc.type = LayerType::FullyConnected;
-  fc.params = {{"units", units}, {"weights_bits", weightBits},
-               {"activation", 0}};
-  const int64_t k = rows * cols;
-  fc.variables["weights"] = {
-      Array::fromInts(DType::Int8, {1, 1, k, units},
-                      std::vector<int64_t>(k * units, 0)),
-      static_cast<int>(weightBits)};
-  fc.variables["threshold"] = {
-      Array::fromInts(DType::Int32, {units}, std::vector<int64_t>(units, 0)),
-      32};
-  fc.variables["act_step"] = {
-      Array::fromFloats({units}, std::vector<float>(units, 1.0f)), 32};
-  return Model({rows, cols, 1}, {in, fc});
-}
 
 std::string compileError(Model m, const AkidaUnsupervised &o) {
   try {

@@ -7,6 +7,7 @@
 #include "compiler/fbz/LayerSchema.h"
 #include "runtime/model/Model.h"
 #include "runtime/zoo/Zoo.h"
+#include "tests/unit/model/LearningModel.h"
 #include "tests/unit/usb/LoopbackTransport.h"
 
 #include <gtest/gtest.h>
@@ -172,4 +173,37 @@ TEST(HardwareDevice, ADeviceThatStopsAnsweringTimesOut) {
                      "LIBUSB_ERROR_TIMEOUT)"),
             std::string::npos)
       << msg;
+}
+
+// Edge learning on a chip over USB (Fit, ReadLearnMem, WriteLearnMem):
+// Model::fit on the mapped model learns in the chip as on the CPU, and the
+// learned state read back over the link is the host's.
+TEST(HardwareDevice, AModelLearnsOnTheChipOverTheLink) {
+  Model host = testmodels::compiledLearningModel();
+  Model mapped = host;
+  auto link = std::make_shared<LoopbackLink>(AKD1000());
+  auto dev = open(link, AKD1000());
+  mapped.map(dev);
+  std::vector<int64_t> v(20 * 64);
+  for (size_t i = 0; i < v.size(); ++i)
+    v[i] = (i * 2654435761u >> 7) % 3 == 0;
+  const Array x = Array::fromInts(DType::UInt8, {20, 8, 8, 1}, v);
+  std::vector<int> labels;
+  for (int i = 0; i < 20; ++i)
+    labels.push_back(i % 10);
+  EXPECT_EQ(mapped.fit(x, labels), host.fit(x, labels));
+  const learning::LearnMem learned =
+      learning::learnMemOf(host.desc().layers.back());
+  EXPECT_EQ(learning::learnMemOf(mapped.desc().layers.back()), learned);
+  EXPECT_EQ(dev->learn_mem(), learned);
+  EXPECT_EQ(mapped.forward(x), host.forward(x));
+  // The state goes back onto a chip programmed with the weights before
+  // learning.
+  Model fresh = testmodels::compiledLearningModel();
+  fresh.map(AKD1000());
+  dev->program(fresh.sequences().at(0).program);
+  EXPECT_EQ(dev->learn_mem(), learning::learnMemOf(fresh.desc().layers.back()));
+  dev->update_learn_mem(learned);
+  EXPECT_EQ(dev->learn_mem(), learned);
+  EXPECT_EQ(mapped.forward(x), host.forward(x));
 }

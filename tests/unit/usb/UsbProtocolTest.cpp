@@ -209,3 +209,30 @@ TEST(UsbProtocol, RunResultRoundTrip) {
   bytes.push_back(0);
   EXPECT_THROW(decodeRunResult(bytes), FramingError);
 }
+
+TEST(UsbProtocol, LearnMemAndLabelsRoundTrip) {
+  learning::LearnMem m;
+  std::vector<int64_t> w(13 * 3);
+  for (size_t i = 0; i < w.size(); ++i)
+    w[i] = (i * 7 % 5) == 0;
+  m.weights = Array::fromInts(DType::Int8, {1, 1, 13, 3}, w);
+  m.threshold_learning = Array::fromInts(DType::Int32, {3}, {0, 9, -1});
+  m.plasticity = Array::fromFloats({3}, {1.0f, 0.25f, 0.1f});
+  std::vector<uint8_t> bytes = encodeLearnMem(m);
+  // rows, units, 39 bits in 5 bytes, then 3 x (threshold, plasticity).
+  EXPECT_EQ(bytes.size(), 8u + 5u + 3u * 8u);
+  EXPECT_EQ(decodeLearnMem(bytes), m);
+  bytes.push_back(0);
+  EXPECT_THROW(decodeLearnMem(bytes), FramingError);
+
+  const std::vector<int64_t> labels = {3, -1, 0};
+  std::vector<uint8_t> l = encodeLabels(labels);
+  Reader r(l);
+  EXPECT_EQ(decodeLabels(r), labels);
+  r.end();
+  Writer liar;
+  liar.u32(1000).i64(1);
+  std::vector<uint8_t> lie = liar.take();
+  Reader lr(lie);
+  EXPECT_THROW(decodeLabels(lr), FramingError);
+}

@@ -3,6 +3,7 @@
 #include "device/usb/ProtocolServer.h"
 
 #include "compiler/fbz/Checksum.h"
+#include "tests/unit/model/LearningModel.h"
 
 #include <gtest/gtest.h>
 
@@ -211,4 +212,22 @@ TEST_F(Server, ResetRestoresTheDefaults) {
   Reply clocks = call(Opcode::ReadClocks);
   ASSERT_EQ(clocks.status, Status::Ok);
   EXPECT_EQ(clocks.data.size(), 6u * 8);
+}
+
+TEST_F(Server, LearningCommandsNeedALearningProgram) {
+  ASSERT_EQ(upload({0}).status, Status::Ok);
+  Reply r = call(Opcode::Fit, encodeLabels({}));
+  EXPECT_EQ(r.status, Status::NotProgrammed);
+  EXPECT_EQ(r.message(), "Fit: the device has no program");
+  r = call(Opcode::ReadLearnMem);
+  EXPECT_EQ(r.status, Status::NotProgrammed);
+  // A program that does not learn.
+  Model plain = testmodels::learningModel(8, 8, 30);
+  plain.map(AKD1000());
+  ASSERT_EQ(upload(plain.sequences().at(0).program).status, Status::Ok);
+  ASSERT_EQ(call(Opcode::Program).status, Status::Ok);
+  r = call(Opcode::ReadLearnMem);
+  EXPECT_EQ(r.status, Status::Rejected);
+  EXPECT_EQ(r.message(), "ReadLearnMem: learn_mem: the program on device "
+                         "AKD1000 has no learning layer");
 }

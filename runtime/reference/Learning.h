@@ -12,8 +12,8 @@
 // saved model resumes learning where it stopped.
 //
 //===----------------------------------------------------------------------===//
-#ifndef AKIDA_RUNTIME_MODEL_LEARNING_H
-#define AKIDA_RUNTIME_MODEL_LEARNING_H
+#ifndef AKIDA_RUNTIME_REFERENCE_LEARNING_H
+#define AKIDA_RUNTIME_REFERENCE_LEARNING_H
 
 #include "compiler/fbz/ModelDesc.h"
 #include "runtime/reference/Reference.h"
@@ -58,6 +58,27 @@ std::vector<int64_t> features(const ref::Activations &in, int64_t s);
 int64_t learn(LayerDesc &layer, const std::vector<int64_t> &features,
               int64_t label);
 
+/// What a device keeps of a learning layer as it learns (the SDK's
+/// learn_mem): the binary weights, the learned thresholds and the
+/// plasticities. The rest of the state (num_weights, num_classes,
+/// learning_parameters) does not change while learning.
+struct LearnMem {
+  Array weights;            ///< int8 (1, 1, rows, units), 0 or 1
+  Array threshold_learning; ///< int32 (units)
+  Array plasticity;         ///< float32 (units)
+  bool operator==(const LearnMem &o) const {
+    return weights == o.weights &&
+           threshold_learning == o.threshold_learning &&
+           plasticity == o.plasticity;
+  }
+};
+
+/// The learn_mem of a compiled layer.
+LearnMem learnMemOf(const LayerDesc &layer);
+/// Writes `mem` into a compiled layer; std::invalid_argument naming the
+/// layer and the variable when a shape or dtype differs from the layer's.
+void setLearnMem(LayerDesc &layer, const LearnMem &mem);
+
 /// Grows a compiled layer by `count` classes of neurons (as many per class
 /// as it has): existing neurons are kept, new ones start fresh (seeded by
 /// `seed`).
@@ -67,4 +88,4 @@ void addClasses(LayerDesc &layer, int64_t count, uint32_t seed);
 
 } // namespace akida
 
-#endif // AKIDA_RUNTIME_MODEL_LEARNING_H
+#endif // AKIDA_RUNTIME_REFERENCE_LEARNING_H

@@ -1,6 +1,6 @@
 //===- Learning.cpp - Akida 1.0 edge learning ------------------------------===//
 
-#include "runtime/model/Learning.h"
+#include "runtime/reference/Learning.h"
 
 #include "compiler/fbz/LayerSchema.h"
 
@@ -210,6 +210,38 @@ int64_t learn(LayerDesc &layer, const std::vector<int64_t> &x, int64_t label) {
                plasticity - opt->plasticity_decay * opt->initial_plasticity);
   store(layer, s);
   return winner;
+}
+
+LearnMem learnMemOf(const LayerDesc &layer) {
+  if (!optimizerOf(layer))
+    throw std::runtime_error("learn_mem: layer '" + layer.name +
+                             "' is not compiled for learning");
+  return {layer.variables.at("weights").array,
+          layer.variables.at("threshold_learning").array,
+          layer.variables.at("plasticity").array};
+}
+
+void setLearnMem(LayerDesc &layer, const LearnMem &mem) {
+  const LearnMem now = learnMemOf(layer);
+  auto check = [&](const char *name, const Array &have, const Array &give) {
+    if (have.dtype != give.dtype || have.shape != give.shape ||
+        give.bytes.size() != have.bytes.size())
+      throw std::invalid_argument(
+          "learn_mem: layer '" + layer.name + "' variable '" + name + "' is " +
+          dtypeName(have.dtype) + " " + formatDims(have.shape) + ", not " +
+          dtypeName(give.dtype) + " " + formatDims(give.shape));
+  };
+  check("weights", now.weights, mem.weights);
+  check("threshold_learning", now.threshold_learning, mem.threshold_learning);
+  check("plasticity", now.plasticity, mem.plasticity);
+  for (int64_t w : mem.weights.ints())
+    if (w != 0 && w != 1)
+      throw std::invalid_argument("learn_mem: layer '" + layer.name +
+                                  "' weights must be 0 or 1, got " +
+                                  std::to_string(w));
+  layer.variables["weights"].array = mem.weights;
+  layer.variables["threshold_learning"].array = mem.threshold_learning;
+  layer.variables["plasticity"].array = mem.plasticity;
 }
 
 void addClasses(LayerDesc &layer, int64_t count, uint32_t seed) {
