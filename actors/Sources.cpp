@@ -3,6 +3,7 @@
 #include "actors/Sources.h"
 
 #include "actors/SpikeBatch.h"
+#include "runtime/io/Image.h"
 #include "runtime/io/Npy.h"
 
 #include <algorithm>
@@ -101,17 +102,20 @@ private:
   std::vector<int64_t> labels_;
 };
 
-class NpySource final : public FrameSource {
+class FileSource final : public FrameSource {
 public:
-  explicit NpySource(const std::string &path) : path_(path) {
+  explicit FileSource(const std::string &path) : path_(path) {
     namespace fs = std::filesystem;
     if (fs::is_directory(path)) {
       for (const auto &e : fs::directory_iterator(path))
-        if (e.is_regular_file() && e.path().extension() == ".npy")
+        if (e.is_regular_file() && (e.path().extension() == ".npy" ||
+                                    isImagePath(e.path().string())))
           files_.push_back(e.path().string());
       std::sort(files_.begin(), files_.end());
       if (files_.empty())
-        throw std::invalid_argument(path + ": no .npy files in the directory");
+        throw std::invalid_argument(
+            path + ": no .npy or image (.png, .pgm, .ppm) files in the "
+                   "directory");
     } else if (fs::exists(path)) {
       files_.push_back(path);
     } else {
@@ -122,9 +126,11 @@ public:
     while (!current_ || !(frame_ = current_->next())) {
       if (file_ >= files_.size())
         return std::nullopt;
+      const std::string &f = files_[file_];
       current_ = std::make_unique<ArraySource>(
-          std::make_shared<const Array>(readNpy(files_[file_])), 1,
-                                               files_[file_]);
+          std::make_shared<const Array>(isImagePath(f) ? readImage(f)
+                                                       : readNpy(f)),
+          1, f);
       ++file_;
     }
     return frame_;
@@ -160,8 +166,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<FrameSource> npySource(const std::string &path) {
-  return std::make_unique<NpySource>(path);
+std::unique_ptr<FrameSource> fileSource(const std::string &path) {
+  return std::make_unique<FileSource>(path);
 }
 
 std::unique_ptr<FrameSource>

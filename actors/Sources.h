@@ -1,9 +1,10 @@
 //===- Sources.h - Where the frames of a stream come from ---------*- C++ -*-===//
 //
 // A source hands out samples, one frame at a time, until it is exhausted:
-// a .npy file (each of its N samples a frame) or a directory of .npy files
-// (in name order), a generator called with the frame index, a user callback
-// standing for a live sensor, or an array in memory. The source actor asks
+// a .npy file (each of its N samples a frame), an image file (PNG, PGM, PPM)
+// or a directory of such files (in name order), a generator called with the
+// frame index, a user callback standing for a live sensor, or an array in
+// memory. The source actor asks
 // for the next frame only when it holds a credit (back-pressure), unless the
 // first stage drops the oldest frames, in which case it runs free.
 //
@@ -39,11 +40,12 @@ public:
 };
 
 /// The samples of a .npy file of shape (N, rows, cols, channels), one per
-/// frame; or of every .npy file of a directory, in name order (each file
-/// (N, r, c, ch) or one sample (r, c, ch)). The file list is read now
-/// (std::invalid_argument for a missing path or an empty directory); the
-/// files as frames are asked for.
-std::unique_ptr<FrameSource> npySource(const std::string &path);
+/// frame, or an image (PNG, PGM, PPM: runtime/io/Image.h) as one frame; or
+/// of every such file of a directory, in name order (a .npy file (N, r, c,
+/// ch) or one sample (r, c, ch); an image file one sample). The file list is
+/// read now (std::invalid_argument for a missing path or a directory
+/// without any); the files as frames are asked for.
+std::unique_ptr<FrameSource> fileSource(const std::string &path);
 
 /// `generate(index)` for index 0, 1, ... until it returns nullopt.
 std::unique_ptr<FrameSource>

@@ -8,7 +8,7 @@
 //   akida::actors::addMessageTypes(cfg);
 //   caf::actor_system sys{cfg};
 //   StreamResult r = StreamBuilder()
-//       .source(npySource("frames/"))
+//       .source(fileSource("frames/"))
 //       .model(makeModelStages(model), {StagePolicy::DropOldest, 2})
 //       .sink(npyFileSink("out.npy"))
 //       .build(sys)

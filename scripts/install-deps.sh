@@ -8,6 +8,7 @@ packages=(
   llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
   libgtest-dev libcaf-dev libtbb-dev libusb-1.0-0-dev umockdev libumockdev-dev
   flatbuffers-compiler libflatbuffers-dev zlib1g-dev libonnx-dev libprotobuf-dev
+  libpng-dev
 )
 
 bash "$(dirname "$0")/apt-install.sh" install-deps "${packages[@]}"

@@ -1,7 +1,7 @@
 //===- StreamCommand.cpp - akida stream: frames through an actor pipeline -===//
 //
 //   akida stream [-m MODEL.fbz [--device NAME [--mode M]] | --remote HOST:PORT]
-//                [-i INPUTS.npy|DIR] [-o OUTPUTS.npy] [--policy block|drop-oldest]
+//                [-i INPUTS.npy|IMAGE|DIR] [-o OUTPUTS.npy] [--policy block|drop-oldest]
 //                [--capacity N] [--concurrency N] [--retries N]
 //
 // Streams each input sample as a frame through the model's actors (one per
@@ -59,13 +59,13 @@ int streamCommand(const std::vector<std::string> &argv) {
   actors::StreamBuilder builder;
   std::unique_ptr<actors::FrameSource> source;
   if (std::optional<std::string> in = args.get("input")) {
-    source = actors::npySource(*in);
+    source = actors::fileSource(*in);
   } else if (!args.has("model")) {
     const std::vector<uint8_t> &s = embedded::samples();
     source = actors::arraySource(parseNpy(s.data(), s.size(),
                                           "<embedded samples>"));
   } else {
-    throw UsageError("missing -i INPUTS (.npy file or directory)");
+    throw UsageError("missing -i INPUTS (.npy file, image or directory)");
   }
   builder.source(std::move(source));
 

@@ -41,7 +41,7 @@ const char *kUsage =
     "  compare -m MODEL.onnx [--target v1|v2] [-i INPUTS.npy] [-n N]\n"
     "      [--tolerance LSB]        ONNX Runtime against the conversion, layer\n"
     "                               by layer: the first layer that diverges\n"
-    "  stream [-m MODEL.fbz [--device NAME] | --remote HOST:PORT] [-i IN.npy|DIR]\n"
+    "  stream [-m MODEL.fbz [--device NAME] | --remote HOST:PORT] [-i IN.npy|IMAGE|DIR]\n"
     "      [-o OUT.npy] [--policy block|drop-oldest] [--capacity N] [--retries N]\n"
     "                               stream frames through the model's actors\n"
     "                               (or a model server) and print per-stage\n"
