@@ -5,9 +5,13 @@
 // padding; pointwise (1x1) layers are the one-tap case. Output pixels are
 // the GEMM rows: for each tap, each row points at its input pixel's channels
 // (or at a row of the padding value). Inputs whose channel count is not a
-// multiple of 4 (RGB or one-channel input convolutions) are gathered into
-// im2col rows instead, from a copy of the input surrounded by its padding
-// (so that every window is a few contiguous runs of bytes). Signed 8-bit inputs are read as value + 128, and the
+// multiple of 4 (RGB or one-channel input convolutions) are copied into a
+// plane surrounded by their padding, where each kernel row of a window is
+// one contiguous run of kw * c bytes: a tile reads those runs in place, the
+// run rounded up to 4-byte groups (the extra bytes, of the next pixel, meet
+// zero weights). Where that rounding would cost more than a third more
+// multiply-adds than one run per window, the windows are gathered into
+// im2col rows instead. Signed 8-bit inputs are read as value + 128, and the
 // epilogue subtracts 128 times each channel's weight sum. Max pooling runs on
 // the outputs of the fused requantization; global average pooling sums the
 // pooling terms per channel.
@@ -51,6 +55,11 @@ private:
   std::unique_ptr<Epilogue> epi_;
   ElemKind outKind_;
   bool im2col_ = false, offset_ = false;
+  /// Window rows read in place from the padded plane (a channel count not
+  /// a multiple of 4); g_ is the geometry the tiles address the input with:
+  /// the padded plane with no padding left then, else s_.
+  bool planeRows_ = false;
+  ConvShape g_;
   int64_t kLen_ = 0, kPad_ = 0;
   std::vector<uint8_t> padRow_;
   std::vector<int64_t> tapOffset_; ///< input offset of each tap in a window
@@ -103,12 +112,20 @@ ConvOp::ConvOp(const OpContext &ctx) : k_(ctx.kernels) {
   const int64_t maxX =
       std::max<int64_t>(offset_ ? 255 : maxMagnitude(in), padValue);
   const DotKind kind = maxX <= 127 ? DotKind::U8S8 : DotKind::U8S8Wide;
-  im2col_ = c % 4 != 0;
-  w_ = im2col_ ? packWeights(w, 1, taps * c, f, kind, k_)
-               : packWeights(w, taps, c, f, kind, k_);
-  rowTaps_ = !im2col_ && s_.kw > 1;
-  if (rowTaps_)
-    wRows_ = packWeights(w, static_cast<int>(s_.kh), s_.kw * c, f, kind, k_);
+  if (c % 4 != 0) {
+    const int64_t rows = s_.kh * roundUp(s_.kw * c, 4);
+    planeRows_ = 3 * rows <= 4 * roundUp(int64_t(taps) * c, 4);
+    im2col_ = !planeRows_;
+  }
+  if (planeRows_) {
+    w_ = packWeights(w, static_cast<int>(s_.kh), s_.kw * c, f, kind, k_);
+  } else {
+    w_ = im2col_ ? packWeights(w, 1, taps * c, f, kind, k_)
+                 : packWeights(w, taps, c, f, kind, k_);
+    rowTaps_ = !im2col_ && s_.kw > 1;
+    if (rowTaps_)
+      wRows_ = packWeights(w, static_cast<int>(s_.kh), s_.kw * c, f, kind, k_);
+  }
   if (static_cast<long double>(maxX) * w_.maxAbs * taps * c >= 2147483647.0L)
     unsupported(layer, "sums that could exceed 32 bits");
 
@@ -126,9 +143,17 @@ ConvOp::ConvOp(const OpContext &ctx) : k_(ctx.kernels) {
     unsupported(layer, "max pooling after a non-monotone activation");
 
   padRow_.assign(roundUp(c, 64), static_cast<uint8_t>(padValue));
+  padH_ = std::max(s_.h + s_.pt, (s_.oh - 1) * s_.sh + s_.kh);
+  padW_ = std::max(s_.w + s_.pl, (s_.ow - 1) * s_.sw + s_.kw);
+  g_ = s_;
+  if (planeRows_) {
+    g_.h = padH_;
+    g_.w = padW_;
+    g_.pt = g_.pl = 0;
+  }
   for (int64_t i = 0; i < s_.kh; ++i)
     for (int64_t j = 0; j < s_.kw; ++j)
-      tapOffset_.push_back((i * s_.w + j) * c);
+      tapOffset_.push_back((i * g_.w + j) * g_.c);
   kLen_ = taps * c;
   kPad_ = roundUp(kLen_, 4);
   for (int nv = 1; nv <= k_.maxPanels; ++nv)
@@ -139,9 +164,7 @@ ConvOp::ConvOp(const OpContext &ctx) : k_(ctx.kernels) {
   scratch_ = colOff_ + (im2col_ ? mrMax_ * roundUp(kPad_, 64) + 64 : 0);
   const int64_t esize = elemSize(outKind_);
   copyOff_ = 0;
-  padH_ = std::max(s_.h + s_.pt, (s_.oh - 1) * s_.sh + s_.kh);
-  padW_ = std::max(s_.w + s_.pl, (s_.ow - 1) * s_.sw + s_.kw);
-  convOff_ = im2col_ ? roundUp(padH_ * padW_ * c + 64, 64)
+  convOff_ = im2col_ || planeRows_ ? roundUp(padH_ * padW_ * c + 64, 64)
              : offset_ ? roundUp(s_.h * s_.w * c, 64)
                        : 0;
   sumsOff_ = convOff_ +
@@ -151,7 +174,10 @@ ConvOp::ConvOp(const OpContext &ctx) : k_(ctx.kernels) {
 
   name_ = std::string(v1 ? "conv" : "conv2d") + " " +
           std::to_string(s_.kh) + "x" + std::to_string(s_.kw) + "/" +
-          std::to_string(s_.sh) + (im2col_ ? " im2col-gemm" : " implicit-gemm") +
+          std::to_string(s_.sh) +
+          (im2col_     ? " im2col-gemm"
+           : planeRows_ ? " padded-rows-gemm"
+                        : " implicit-gemm") +
           (kind == DotKind::U8S8 ? " u8" : " u8-wide") +
           (offset_ ? " signed" : "") +
           (s_.pool == PoolType::Max       ? " +maxpool"
@@ -169,14 +195,15 @@ void ConvOp::tiles(const Frame &frame, const uint8_t *x, int b, int64_t y0,
   const int mr = k_.rows[w_.blockPanels[b]];
   const int64_t rowStride = s_.f * elemSize(outKind_);
   const int64_t c = s_.c;
+  const ConvShape &g = g_; // how the implicit path addresses the input
   const int64_t colStride = roundUp(kPad_, 64);
   const int taps = s_.taps();
   const int64_t segment = s_.kw * c; // one kernel row of a window
   // Tiles never cross an output row, so that the windows of a tile are
   // evenly spaced: inside the input, a tile is one pointer per tap.
   for (int64_t oy = y0; oy < y1; ++oy) {
-    const int64_t iy0 = oy * s_.sh - s_.pt;
-    const bool rowInside = iy0 >= 0 && iy0 + s_.kh <= s_.h;
+    const int64_t iy0 = oy * g.sh - g.pt;
+    const bool rowInside = iy0 >= 0 && iy0 + g.kh <= g.h;
     for (int64_t ox0 = 0; ox0 < s_.ow; ox0 += mr) {
       const int m = static_cast<int>(std::min<int64_t>(mr, s_.ow - ox0));
       int64_t step = 0;
@@ -201,21 +228,22 @@ void ConvOp::tiles(const Frame &frame, const uint8_t *x, int b, int64_t y0,
         ptrs[0] = col;
         step = colStride;
       } else {
-        const int64_t ixFirst = ox0 * s_.sw - s_.pl;
-        const int64_t ixLast = (ox0 + m - 1) * s_.sw - s_.pl;
-        if (rowInside && ixFirst >= 0 && ixLast + s_.kw <= s_.w) {
-          const uint8_t *base = x + (iy0 * s_.w + ixFirst) * c;
-          if (rowTaps_) {
-            for (int64_t i = 0; i < s_.kh; ++i)
-              ptrs[i] = base + i * s_.w * c;
+        const int64_t ixFirst = ox0 * g.sw - g.pl;
+        const int64_t ixLast = (ox0 + m - 1) * g.sw - g.pl;
+        if (rowInside && ixFirst >= 0 && ixLast + g.kw <= g.w) {
+          const uint8_t *base = x + (iy0 * g.w + ixFirst) * g.c;
+          if (rowTaps_ || planeRows_) {
+            for (int64_t i = 0; i < g.kh; ++i)
+              ptrs[i] = base + i * g.w * g.c;
             const int64_t p = oy * s_.ow + ox0;
-            runTile(k_, wRows_, b, ptrs, m, acc, *epi_, dst + p * rowStride,
-                    rowStride, sums, nullptr, 0, nullptr, s_.sw * c);
+            runTile(k_, planeRows_ ? w_ : wRows_, b, ptrs, m, acc, *epi_,
+                    dst + p * rowStride, rowStride, sums, nullptr, 0, nullptr,
+                    g.sw * g.c);
             continue;
           }
           for (int t = 0; t < taps; ++t)
             ptrs[t] = base + tapOffset_[t];
-          step = s_.sw * c;
+          step = g.sw * g.c;
         } else {
           for (int r = 0; r < m; ++r) {
             const int64_t ix0 = (ox0 + r) * s_.sw - s_.pl;
@@ -243,7 +271,7 @@ void ConvOp::run(const Frame &frame) const {
   const uint8_t *x = in(frame);
   uint8_t *tmp = temp(frame);
   const int64_t c = s_.c;
-  if (im2col_) {
+  if (im2col_ || planeRows_) {
     // The input inside its padding (as value + 128 when signed).
     uint8_t *padded = tmp + copyOff_;
     const uint8_t pad = padRow_[0];
@@ -263,6 +291,9 @@ void ConvOp::run(const Frame &frame) const {
     }
     std::memset(padded + (s_.pt + s_.h) * rowBytes, pad,
                 (padH_ - s_.pt - s_.h) * rowBytes);
+    // The slack after the plane: the last window row's 4-byte groups reach
+    // into it (zero weights), and im2col copies 16 bytes at a time.
+    std::memset(padded + padH_ * rowBytes, 0, 64);
     x = padded;
   } else if (offset_) {
     uint8_t *copy = tmp + copyOff_;
