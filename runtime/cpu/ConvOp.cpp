@@ -237,7 +237,7 @@ void ConvOp::tiles(const Frame &frame, const uint8_t *x, int b, int64_t y0,
               ptrs[i] = base + i * g.w * g.c;
             const int64_t p = oy * s_.ow + ox0;
             runTile(k_, planeRows_ ? w_ : wRows_, b, ptrs, m, acc, *epi_,
-                    dst + p * rowStride, rowStride, sums, nullptr, 0, nullptr,
+                    dst + p * rowStride, rowStride, sums, nullptr, 0,
                     g.sw * g.c);
             continue;
           }
@@ -262,7 +262,7 @@ void ConvOp::tiles(const Frame &frame, const uint8_t *x, int b, int64_t y0,
       }
       const int64_t p = oy * s_.ow + ox0;
       runTile(k_, w_, b, ptrs, m, acc, *epi_, dst + p * rowStride, rowStride,
-              sums, nullptr, 0, nullptr, step);
+              sums, nullptr, 0, step);
     }
   }
 }

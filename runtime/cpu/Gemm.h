@@ -5,7 +5,7 @@
 #include "runtime/cpu/Epilogue.h"
 #include "runtime/cpu/PackedWeights.h"
 
-#include <stdexcept>
+#include <algorithm>
 
 namespace akida::cpu {
 
@@ -14,19 +14,15 @@ namespace akida::cpu {
 /// block's channels through `epi`: into row r at out + r * rowStride, or,
 /// when `sums` is set, into the global-pooling sums. `events` restricts a
 /// one-tap product to the listed groups (the event path); `rowStep` says
-/// the rows are evenly spaced (GemmTile::rowStep).
-/// Residual corrections of a tile (GemmTile::resWeights ...).
-struct TileResiduals {
-  const PackedWeights *weights = nullptr; ///< the S16S16 packing
-  const int32_t *start = nullptr, *chan = nullptr, *val = nullptr;
-};
-
+/// the rows are evenly spaced (GemmTile::rowStep); `init`, when set, holds
+/// the sums to start from, row r and channel c at init[r * initStride + c]
+/// (all of w's channels: the tile reads its block's).
 inline void runTile(const KernelTable &k, const PackedWeights &w, int b,
                     const uint8_t *const *rows, int mr, int32_t *acc,
                     const Epilogue &epi, uint8_t *out, int64_t rowStride,
                     int64_t *sums, const int32_t *events = nullptr,
-                    int eventCount = 0, const TileResiduals *res = nullptr,
-                    int64_t rowStep = 0) {
+                    int eventCount = 0, int64_t rowStep = 0,
+                    const int32_t *init = nullptr, int64_t initStride = 0) {
   GemmTile t;
   t.rows = rows;
   t.rowStep = rowStep;
@@ -39,17 +35,13 @@ inline void runTile(const KernelTable &k, const PackedWeights &w, int b,
   t.accStride = t.nv * 16;
   t.events = events;
   t.eventCount = eventCount;
-  if (res && res->start[0] != res->start[mr]) {
-    t.resWeights = res->weights->block(b);
-    t.resStart = res->start;
-    t.resChan = res->chan;
-    t.resVal = res->val;
-  }
   const int64_t ch0 = w.firstChannel(b);
+  if (init) {
+    t.init = init + ch0;
+    t.initStride = initStride;
+  }
   const int nch =
       static_cast<int>(std::min<int64_t>(t.nv * 16, w.channels - ch0));
-  if (sums && !epi.stage().poolTermIsIdentity() && t.resWeights)
-    throw std::logic_error("runTile: residuals need raw pooled sums");
   if (sums && epi.stage().poolTermIsIdentity()) {
     // Raw sums pooled: the kernel adds its column sums.
     t.sums = sums + ch0;

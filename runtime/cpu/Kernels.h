@@ -56,12 +56,11 @@ struct GemmTile {
   /// raw sums); acc is then ignored.
   int64_t *sums = nullptr;
   int sumChannels = 0;
-  /// Sparse corrections (SeparableOp's residuals), added to the sums before
-  /// anything else: row r adds resVal[e] times the weights of input
-  /// channel resChan[e], for e in [resStart[r], resStart[r + 1]), read from
-  /// resWeights (this block packed as S16S16; |resVal| < 2^15).
-  const int8_t *resWeights = nullptr;
-  const int32_t *resStart = nullptr, *resChan = nullptr, *resVal = nullptr;
+  /// When set, the sums start from these instead of zero: row r, channel j
+  /// of the block at init[r * initStride + j] (SeparableOp's residual
+  /// corrections, ResidualSums).
+  const int32_t *init = nullptr;
+  int64_t initStride = 0;
 };
 
 /// Requantization of a tile of sums by a FastStage (OutputStage.h).
@@ -112,6 +111,21 @@ struct SplitInt16 {
   int64_t capacity = 0;
 };
 
+/// The products of sparse values with rows of int8 weights, per pixel:
+/// out[p * outStride + o] = sum over e in [rowStart[p], rowStart[p + 1]) of
+/// val[e] * weights[chan[e] * wStride + o], for o in [0, wStride), zero for
+/// a pixel without entries (|val| < 2^15; wStride a multiple of 32, weights
+/// zero beyond the outputs). SeparableOp's residuals, computed once for all
+/// output channels and added to the GEMM tiles through GemmTile::init.
+struct ResidualSums {
+  int64_t pixels = 0;
+  const int32_t *rowStart = nullptr, *chan = nullptr, *val = nullptr;
+  const int8_t *weights = nullptr;
+  int64_t wStride = 0;
+  int32_t *out = nullptr;
+  int64_t outStride = 0;
+};
+
 struct KernelTable {
   Isa isa;
   int maxPanels;     ///< nv of the widest micro-tile
@@ -120,18 +134,20 @@ struct KernelTable {
   void (*requant)(const RequantTile &tile);
   void (*depthwiseRow)(const DepthwiseRow &row);
   bool (*splitInt16)(const SplitInt16 &split);
+  void (*residualSums)(const ResidualSums &sums);
 };
 
-/// A gemm whose tile has an epilogue (column sums, requantization or
-/// residual corrections): `sums` computes the plain sums into a local tile,
-/// then the corrections are added and the sums or `requant` run. Shared by
+/// A gemm whose tile has an epilogue (initial sums, column sums or
+/// requantization): `sums` computes the plain sums into a local tile, then
+/// the initial sums are added and the column sums or `requant` run. Shared by
 /// the tables whose micro-tiles do not fuse the epilogue.
 void gemmViaLocalTile(const GemmTile &t, DotKind kind,
                       void (*sums)(const GemmTile &, DotKind),
                       void (*requant)(const RequantTile &));
 
-/// The portable split (the other tables may reuse it).
+/// The portable split and residual sums (the other tables may reuse them).
 bool splitInt16Portable(const SplitInt16 &split);
+void residualSumsPortable(const ResidualSums &sums);
 
 /// The table of `isa` (which must be supported).
 const KernelTable &kernels(Isa isa);

@@ -268,7 +268,8 @@ const KernelTable &avx2Kernels() {
   static const KernelTable table{Isa::Avx2,   1,
                                  {0, kRows, 0, 0, 0},
                                  gemm,        requant,
-                                 depthwiseRow, splitInt16Portable};
+                                 depthwiseRow, splitInt16Portable,
+                                 residualSumsPortable};
   return table;
 }
 

@@ -124,7 +124,8 @@ AKIDA_AVX512 void gemmTile(const GemmTile &t) {
   for (int r = 0; r < MR; ++r)
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v)
-      acc[r][v] = _mm512_setzero_si512();
+      acc[r][v] = t.init ? _mm512_loadu_si512(t.init + r * t.initStride + v * 16)
+                         : _mm512_setzero_si512();
   const int8_t *w = t.weights;
   if (t.events) {
     const uint8_t *p = t.rows[0];
@@ -167,21 +168,6 @@ AKIDA_AVX512 void gemmTile(const GemmTile &t) {
         w += NV * 64;
       }
     }
-  }
-  if (t.resWeights) { // residual events: one vpdpwssd per 16 outputs
-#pragma GCC unroll 16
-    for (int r = 0; r < MR; ++r)
-      for (int32_t e = t.resStart[r]; e < t.resStart[r + 1]; ++e) {
-        const int32_t c = t.resChan[e];
-        // The int16 pair (val, 0) or (0, val) against channel pair c / 2.
-        const int32_t pair = (t.resVal[e] & 0xFFFF) << (16 * (c & 1));
-        const __m512i a = _mm512_set1_epi32(pair);
-        const int8_t *wg = t.resWeights + int64_t(c >> 1) * NV * 64;
-#pragma GCC unroll 4
-        for (int v = 0; v < NV; ++v)
-          acc[r][v] = _mm512_dpwssd_epi32(acc[r][v], a,
-                                          _mm512_loadu_si512(wg + v * 64));
-      }
   }
   if (const RequantTile *q = t.requant) { // fused requantization
 #pragma GCC unroll 4
@@ -507,6 +493,49 @@ AKIDA_AVX512 bool splitInt16(const SplitInt16 &s) {
   return true;
 }
 
+AKIDA_AVX512 void residualSums(const ResidualSums &s) {
+  // vpdpwssd against the pair (val, 0) sums val times the even outputs of
+  // 32 weights (widened to int16), against (0, val) the odd ones: two accumulators per 32
+  // outputs, interleaved back into order at the end of each pixel.
+  constexpr int kChunk = 8; // 32-output groups per pass: 16 accumulators
+  const __m512i evenIdx = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20,
+                                            5, 21, 6, 22, 7, 23);
+  const __m512i oddIdx = _mm512_add_epi32(evenIdx, _mm512_set1_epi32(8));
+  for (int64_t p = 0; p < s.pixels; ++p) {
+    int32_t *out = s.out + p * s.outStride;
+    const int32_t e0 = s.rowStart[p], e1 = s.rowStart[p + 1];
+    for (int64_t o0 = 0; o0 < s.wStride; o0 += 32 * kChunk) {
+      const int n = static_cast<int>(std::min<int64_t>(kChunk, (s.wStride - o0) / 32));
+      __m512i ev[kChunk], od[kChunk];
+#pragma GCC unroll 8
+      for (int q = 0; q < kChunk; ++q)
+        ev[q] = od[q] = _mm512_setzero_si512();
+      for (int32_t e = e0; e < e1; ++e) {
+        const uint32_t v = static_cast<uint32_t>(s.val[e]) & 0xFFFFu;
+        const __m512i lo = _mm512_set1_epi32(static_cast<int32_t>(v));
+        const __m512i hi = _mm512_set1_epi32(static_cast<int32_t>(v << 16));
+        const int8_t *w = s.weights + int64_t(s.chan[e]) * s.wStride + o0;
+#pragma GCC unroll 8
+        for (int q = 0; q < kChunk; ++q)
+          if (q < n) {
+            const __m512i wv = _mm512_cvtepi8_epi16(
+                _mm256_loadu_si256(reinterpret_cast<const __m256i *>(w + 32 * q)));
+            ev[q] = _mm512_dpwssd_epi32(ev[q], lo, wv);
+            od[q] = _mm512_dpwssd_epi32(od[q], hi, wv);
+          }
+      }
+#pragma GCC unroll 8
+      for (int q = 0; q < kChunk; ++q)
+        if (q < n) {
+          _mm512_storeu_si512(out + o0 + 32 * q,
+                              _mm512_permutex2var_epi32(ev[q], evenIdx, od[q]));
+          _mm512_storeu_si512(out + o0 + 32 * q + 16,
+                              _mm512_permutex2var_epi32(ev[q], oddIdx, od[q]));
+        }
+    }
+  }
+}
+
 } // namespace
 
 const KernelTable &avx512Kernels() {
@@ -517,7 +546,8 @@ const KernelTable &avx512Kernels() {
                                  gemm,
                                  requant,
                                  depthwiseRow,
-                                 splitInt16};
+                                 splitInt16,
+                                 residualSums};
   return table;
 }
 

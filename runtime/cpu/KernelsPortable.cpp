@@ -142,37 +142,30 @@ bool splitInt16Portable(const SplitInt16 &s) {
 const KernelTable &portableKernels() {
   static const KernelTable table{Isa::Portable,    4,       {0, 4, 4, 4, 4},
                                  gemm,             requant, depthwiseRow,
-                                 splitInt16Portable};
+                                 splitInt16Portable, residualSumsPortable};
   return table;
 }
 
 void gemmViaLocalTile(const GemmTile &t, DotKind kind,
                       void (*gemmSums)(const GemmTile &, DotKind),
                       void (*requant)(const RequantTile &)) {
-  if (!t.sums && !t.requant && !t.resWeights)
+  if (!t.sums && !t.requant && !t.init)
     return gemmSums(t, kind);
-  // Sums into a local tile, then the corrections, then the column sums or
+  // Sums into a local tile, then the initial sums, then the column sums or
   // the requantization loop.
   alignas(64) int32_t acc[16 * 64];
   const int stride = t.nv * 16;
   GemmTile local = t;
   local.sums = nullptr;
   local.requant = nullptr;
-  local.resWeights = nullptr;
+  local.init = nullptr;
   local.acc = t.sums || t.requant ? acc : t.acc;
   local.accStride = t.sums || t.requant ? stride : t.accStride;
   gemmSums(local, kind);
-  if (t.resWeights)
+  if (t.init)
     for (int r = 0; r < t.mr; ++r)
-      for (int32_t e = t.resStart[r]; e < t.resStart[r + 1]; ++e) {
-        const int32_t c = t.resChan[e];
-        const int16_t *w = reinterpret_cast<const int16_t *>(
-                               t.resWeights + int64_t(c >> 1) * stride * 4) +
-                           (c & 1);
-        int32_t *a = local.acc + r * local.accStride;
-        for (int j = 0; j < stride; ++j)
-          a[j] += t.resVal[e] * w[2 * j];
-      }
+      for (int j = 0; j < stride; ++j)
+        local.acc[r * local.accStride + j] += t.init[r * t.initStride + j];
   if (t.sums) {
     for (int r = 0; r < t.mr; ++r)
       for (int j = 0; j < t.sumChannels; ++j)
@@ -182,6 +175,19 @@ void gemmViaLocalTile(const GemmTile &t, DotKind kind,
     r.acc = acc;
     r.accStride = stride;
     requant(r);
+  }
+}
+
+void residualSumsPortable(const ResidualSums &s) {
+  for (int64_t p = 0; p < s.pixels; ++p) {
+    int32_t *out = s.out + p * s.outStride;
+    std::fill(out, out + s.wStride, 0);
+    for (int32_t e = s.rowStart[p]; e < s.rowStart[p + 1]; ++e) {
+      const int32_t v = s.val[e];
+      const int8_t *w = s.weights + int64_t(s.chan[e]) * s.wStride;
+      for (int64_t o = 0; o < s.wStride; ++o)
+        out[o] += v * w[o];
+    }
   }
 }
 

@@ -11,8 +11,9 @@
 //    to int8 and a sparse residual r (nonzero only where |d - o| > 127, a
 //    small share of the values). s runs through the uint8 GEMM (s + 128,
 //    the epilogue adding the weights times o - 128) at the full VNNI rate;
-//    each residual adds r times its weight row to the tile's sums before
-//    the requantization, an event path for the rare large values;
+//    the residuals, an event path for the rare large values, are multiplied
+//    by their weight rows once per pixel for all output channels
+//    (residualSums), and the GEMM tiles start from those sums;
 //  * int16: d times int16 weights (vpdpwssd, half the rate), for bands where
 //    residuals would exceed an eighth of the values.
 // Large layers go band by band of output rows, so that d stays in cache
@@ -42,7 +43,8 @@ namespace {
 struct DView {
   const int16_t *d16 = nullptr;  ///< int16 rows
   const uint8_t *d8 = nullptr;   ///< saturated + 128 rows, or null (int16)
-  const int32_t *rowStart = nullptr, *chan = nullptr, *val = nullptr;
+  const int32_t *rowStart = nullptr;
+  const int32_t *res = nullptr;  ///< residual sums [pixel][fPad], or null
   int64_t first = 0;             ///< pixel of row 0
 };
 
@@ -71,6 +73,7 @@ private:
   struct Split {
     uint8_t *d8;
     int32_t *rowStart, *chan, *val;
+    int32_t *res; ///< residual sums, pixels x fPad_
   };
   Split splitAt(uint8_t *base, int64_t pixels) const;
   size_t splitBytes(int64_t pixels) const;
@@ -90,7 +93,7 @@ private:
   std::vector<int16_t> dw_;
   int64_t cPad_ = 0, dStride_ = 0, d8Stride_ = 0, fPad_ = 0;
   PackedWeights pw_, pw8_;
-  std::vector<int16_t> wc_; ///< pointwise weights [c][fPad_] (residuals)
+  std::vector<int8_t> wc_; ///< pointwise weights [c][fPad_] (residuals)
   std::unique_ptr<Epilogue> epi_;
   /// The hybrid form's centres and epilogue, replaced once, on the first
   /// frame, by centres measured on it (calibrate()).
@@ -154,11 +157,13 @@ SeparableOp::SeparableOp(const OpContext &ctx) : k_(ctx.kernels) {
   // product saves (bench/README.md, MobileNet's first separable layers).
   constexpr int64_t kHybridChannels = 128;
   hybrid_ = c >= kHybridChannels;
-  fPad_ = roundUp(f, 16);
-  wc_.assign(c * fPad_, 0);
-  for (int64_t ch = 0; ch < c; ++ch)
-    for (int64_t o = 0; o < f; ++o)
-      wc_[ch * fPad_ + o] = static_cast<int16_t>(pw[ch * f + o]);
+  fPad_ = roundUp(f, 32); // ResidualSums::wStride
+  if (hybrid_) {
+    wc_.assign(c * fPad_, 0);
+    for (int64_t ch = 0; ch < c; ++ch)
+      for (int64_t o = 0; o < f; ++o)
+        wc_[ch * fPad_ + o] = static_cast<int8_t>(pw[ch * f + o]);
+  }
 
   outKind_ = elemKind(outType);
   pwWeights_ = pw;
@@ -251,7 +256,7 @@ size_t SeparableOp::splitBytes(int64_t pixels) const {
   // 64 more slots: the kernels store whole vectors past the last residual.
   const int64_t capacity = residualCapacity(pixels, s_.c) + 64;
   return roundUp(pixels * d8Stride_ + 64, 64) + roundUp((pixels + 1) * 4, 64) +
-         2 * roundUp(capacity * 4, 64);
+         2 * roundUp(capacity * 4, 64) + (hybrid_ ? pixels * fPad_ * 4 : 0);
 }
 
 SeparableOp::Split SeparableOp::splitAt(uint8_t *base, int64_t pixels) const {
@@ -264,6 +269,8 @@ SeparableOp::Split SeparableOp::splitAt(uint8_t *base, int64_t pixels) const {
   s.chan = reinterpret_cast<int32_t *>(base);
   base += roundUp(capacity * 4, 64);
   s.val = reinterpret_cast<int32_t *>(base);
+  base += roundUp(capacity * 4, 64);
+  s.res = reinterpret_cast<int32_t *>(base);
   return s;
 }
 
@@ -288,8 +295,19 @@ DView SeparableOp::split(const int16_t *d, int64_t first, int64_t pixels,
   if (hybrid_ && k_.splitInt16(sp)) {
     v.d8 = b.d8;
     v.rowStart = b.rowStart;
-    v.chan = b.chan;
-    v.val = b.val;
+    if (b.rowStart[pixels] > 0) {
+      ResidualSums rs;
+      rs.pixels = pixels;
+      rs.rowStart = b.rowStart;
+      rs.chan = b.chan;
+      rs.val = b.val;
+      rs.weights = wc_.data();
+      rs.wStride = fPad_;
+      rs.out = b.res;
+      rs.outStride = fPad_;
+      k_.residualSums(rs);
+      v.res = b.res;
+    }
     hybridBands_.fetch_add(1, std::memory_order_relaxed);
     residuals_.fetch_add(b.rowStart[pixels], std::memory_order_relaxed);
     values_.fetch_add(pixels * s_.c, std::memory_order_relaxed);
@@ -333,27 +351,20 @@ void SeparableOp::pointwise(const Frame &frame, const DView &v, int b,
   const bool hybrid = v.d8 != nullptr;
   const PackedWeights &w = hybrid ? pw8_ : pw_;
   const Epilogue &epi = hybrid ? *epi8_ : *epi_;
-  const int nv = w.blockPanels[b];
-  const int mr = k_.rows[nv];
-  const int64_t ch0 = w.firstChannel(b);
-  const int nch = static_cast<int>(std::min<int64_t>(nv * 16, s_.f - ch0));
+  const int mr = k_.rows[w.blockPanels[b]];
   const int64_t rowStride = s_.f * elemSize(outKind_);
-  TileResiduals res;
-  res.weights = &pw_;
-  res.chan = v.chan;
-  res.val = v.val;
   for (int64_t p = p0; p < p1; p += mr) {
     const int m = static_cast<int>(std::min<int64_t>(mr, p1 - p));
     const int64_t row0 = p - v.first;
     ptrs[0] = hybrid ? v.d8 + row0 * d8Stride_
                      : reinterpret_cast<const uint8_t *>(v.d16 + row0 * dStride_);
-    res.start = hybrid ? v.rowStart + row0 : nullptr;
+    // Tiles without residuals start from zero.
+    const bool corrected =
+        v.res && v.rowStart[row0] != v.rowStart[row0 + m];
     runTile(k_, w, b, ptrs, m, acc, epi, dst + p * rowStride, rowStride, sums,
-            nullptr, 0, hybrid ? &res : nullptr,
-            hybrid ? d8Stride_ : dStride_ * 2);
+            nullptr, 0, hybrid ? d8Stride_ : dStride_ * 2,
+            corrected ? v.res + row0 * fPad_ : nullptr, fPad_);
   }
-  (void)ch0;
-  (void)nch;
 }
 
 void SeparableOp::run(const Frame &frame) const {
