@@ -5,6 +5,7 @@
 //                     [--check] [--profile] [--json]
 //   akida-bench export MODEL DIR
 //   akida-bench events [--repeat R]
+//   akida-bench peak [--json]
 //
 // MODEL is a zoo name (built with seed 0) or a .fbz file. The timed call is
 // Model::forward on a batch of B frames (random seeded inputs, or IN.npy in
@@ -21,6 +22,9 @@
 // AKIDA_DENSE_EVENT_SHARE=2 (dense path) and =0 (event path) to see where
 // the event path starts to win (bench/README.md).
 //
+// `peak` measures the VNNI ceiling of one core of this processor
+// (VnniPeak.h): run-bench.py reports its "% of peak" against it.
+//
 // `export` writes what scripts/akida_to_onnx.py needs to build the model's
 // ONNX QDQ equivalent: DIR/model.json (layers, parameters, shapes, variable
 // files) with DIR/<layer>.<variable>.npy, and DIR/input_nhwc.npy /
@@ -28,6 +32,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "bench/VnniPeak.h"
 #include "compiler/fbz/LayerSchema.h"
 #include "runtime/cpu/Geometry.h"
 #include "runtime/cpu/Plan.h"
@@ -56,7 +61,8 @@ namespace {
                "[--input IN.npy] [--output OUT.npy] [--check] [--profile] "
                "[--json]\n"
                "       akida-bench export MODEL DIR\n"
-               "       akida-bench events [--repeat R]\n";
+               "       akida-bench events [--repeat R]\n"
+               "       akida-bench peak [--json]\n";
   std::exit(2);
 }
 
@@ -252,6 +258,23 @@ int main(int argc, char **argv) {
         repeat = std::max(1, std::atoi(args[2].c_str()));
       tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 1);
       return eventsTable(repeat);
+    }
+    if (args[0] == "peak") {
+      if (args.size() > 2 || (args.size() == 2 && args[1] != "--json"))
+        usage("peak takes only --json");
+      const double peak = bench::vnniPeakGmacs(5);
+      if (peak <= 0) {
+        std::cerr << "akida-bench: peak: this processor has no AVX-512 VNNI "
+                     "(the ceiling is measured with vpdpbusd on zmm)\n";
+        return 1;
+      }
+      if (args.size() == 2)
+        std::printf("{\"peak_gmacs_per_core\": %.1f, \"instruction\": "
+                    "\"vpdpbusd zmm\"}\n", peak);
+      else
+        std::printf("VNNI peak, one core: %.1f GMAC/s (vpdpbusd zmm, 16 "
+                    "independent sums, best of 5)\n", peak);
+      return 0;
     }
     if (args[0] == "export") {
       if (args.size() != 3)
