@@ -204,8 +204,10 @@ void ConvOp::tiles(const Frame &frame, const uint8_t *x, int b, int64_t y0,
   for (int64_t oy = y0; oy < y1; ++oy) {
     const int64_t iy0 = oy * g.sh - g.pt;
     const bool rowInside = iy0 >= 0 && iy0 + g.kh <= g.h;
-    for (int64_t ox0 = 0; ox0 < s_.ow; ox0 += mr) {
-      const int m = static_cast<int>(std::min<int64_t>(mr, s_.ow - ox0));
+    const TileRows tiles(s_.ow, mr);
+    for (int64_t ti = 0; ti < tiles.count; ++ti) {
+      const int64_t ox0 = tiles.start(ti);
+      const int m = tiles.rows(ti);
       int64_t step = 0;
       if (im2col_) {
         // x is the padded plane: every window is inside it, and it has 64

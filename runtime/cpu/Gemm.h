@@ -9,6 +9,19 @@
 
 namespace akida::cpu {
 
+/// `n` rows cut into as few micro-tiles of at most `mr` rows as possible, of
+/// balanced sizes: 56 rows with mr = 6 are six tiles of 6 and four of 5, not
+/// nine of 6 and one of 2 (a short tile has too few independent sums to keep
+/// the multiply-add units busy).
+struct TileRows {
+  TileRows(int64_t n, int mr)
+      : count(n > 0 ? (n + mr - 1) / mr : 0), base(count ? n / count : 0),
+        extra(count ? n % count : 0) {}
+  int64_t start(int64_t t) const { return t * base + std::min(t, extra); }
+  int rows(int64_t t) const { return static_cast<int>(base + (t < extra)); }
+  int64_t count, base, extra;
+};
+
 /// Multiplies `mr` rows (row r of tap t at rows[t * mr + r]) by block `b`
 /// of `w` into `acc` (mr x maxPanels*16 int32 scratch), then finishes the
 /// block's channels through `epi`: into row r at out + r * rowStride, or,

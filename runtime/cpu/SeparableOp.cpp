@@ -353,8 +353,10 @@ void SeparableOp::pointwise(const Frame &frame, const DView &v, int b,
   const Epilogue &epi = hybrid ? *epi8_ : *epi_;
   const int mr = k_.rows[w.blockPanels[b]];
   const int64_t rowStride = s_.f * elemSize(outKind_);
-  for (int64_t p = p0; p < p1; p += mr) {
-    const int m = static_cast<int>(std::min<int64_t>(mr, p1 - p));
+  const TileRows tiles(p1 - p0, mr);
+  for (int64_t ti = 0; ti < tiles.count; ++ti) {
+    const int64_t p = p0 + tiles.start(ti);
+    const int m = tiles.rows(ti);
     const int64_t row0 = p - v.first;
     ptrs[0] = hybrid ? v.d8 + row0 * d8Stride_
                      : reinterpret_cast<const uint8_t *>(v.d16 + row0 * dStride_);

@@ -161,8 +161,10 @@ void TransposedOp::gemmRow(const Frame &frame, const uint8_t *x,
   const int64_t ow = 2 * w_;
   const int64_t taps = int64_t(pc.ky.size() * pc.kx.size());
   const int64_t kLen = taps * c_, kPad = roundUp(kLen, 4);
-  for (int64_t b0 = 0; b0 < w_; b0 += mr) {
-    const int m = static_cast<int>(std::min<int64_t>(mr, w_ - b0));
+  const TileRows tiles(w_, mr);
+  for (int64_t ti = 0; ti < tiles.count; ++ti) {
+    const int64_t b0 = tiles.start(ti);
+    const int m = tiles.rows(ti);
     for (int r = 0; r < m; ++r) {
       uint8_t *rowBuf = col + r * colStride;
       int64_t t = 0;
