@@ -4,7 +4,7 @@
 //                     [--isa ISA] [--input IN.npy] [--output OUT.npy]
 //                     [--check] [--profile] [--json]
 //   akida-bench export MODEL DIR
-//   akida-bench events [--repeat R]
+//   akida-bench events [--repeat R] [--cold]
 //   akida-bench peak [--json]
 //
 // MODEL is a zoo name (built with seed 0) or a .fbz file. The timed call is
@@ -20,7 +20,9 @@
 // `events` times a fully connected layer (1024 4-bit inputs, 1000 units, 4-bit
 // weights) on inputs with a growing share of zeros: run it with
 // AKIDA_DENSE_EVENT_SHARE=2 (dense path) and =0 (event path) to see where
-// the event path starts to win (bench/README.md).
+// the event path starts to win (bench/README.md). --cold evicts the caches
+// (writes 64 MB) before each timed call, so that the weights come from
+// memory, as a classifier's do in a whole network.
 //
 // `peak` measures the VNNI ceiling of one core of this processor
 // (VnniPeak.h): run-bench.py reports its "% of peak" against it.
@@ -44,6 +46,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -61,7 +64,7 @@ namespace {
                "[--input IN.npy] [--output OUT.npy] [--check] [--profile] "
                "[--json]\n"
                "       akida-bench export MODEL DIR\n"
-               "       akida-bench events [--repeat R]\n"
+               "       akida-bench events [--repeat R] [--cold]\n"
                "       akida-bench peak [--json]\n";
   std::exit(2);
 }
@@ -196,7 +199,7 @@ int exportModel(const std::string &name, const std::string &dir) {
   return 0;
 }
 
-int eventsTable(int repeat) {
+int eventsTable(int repeat, bool cold) {
   LayerDesc in;
   in.name = "input";
   in.type = LayerType::InputData;
@@ -217,8 +220,11 @@ int eventsTable(int repeat) {
   m.add_input(in, {1, 1, 1024});
   m.add(fc);
   const char *env = std::getenv("AKIDA_DENSE_EVENT_SHARE");
-  std::printf("fully connected 1024 -> 1000, AKIDA_DENSE_EVENT_SHARE=%s\n",
-              env ? env : "(default)");
+  std::printf("fully connected 1024 -> 1000, AKIDA_DENSE_EVENT_SHARE=%s, "
+              "%s\n",
+              env ? env : "(default)",
+              cold ? "weights in memory (--cold)" : "weights in cache");
+  std::vector<uint8_t> evict(cold ? 64 << 20 : 0);
   std::printf("%8s %12s %10s\n", "zeros", "zero groups", "median us");
   for (double zeros : {0.0, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98}) {
     std::bernoulli_distribution zero(zeros);
@@ -233,6 +239,8 @@ int eventsTable(int repeat) {
       m.forward(a);
     std::vector<double> us;
     for (int i = 0; i < repeat; ++i) {
+      if (cold)
+        std::memset(evict.data(), i & 0xFF, evict.size());
       auto t0 = std::chrono::steady_clock::now();
       m.forward(a);
       us.push_back(std::chrono::duration<double, std::micro>(
@@ -254,10 +262,17 @@ int main(int argc, char **argv) {
   try {
     if (args[0] == "events") {
       int repeat = 2000;
-      if (args.size() == 3 && args[1] == "--repeat")
-        repeat = std::max(1, std::atoi(args[2].c_str()));
+      bool cold = false;
+      for (size_t i = 1; i < args.size(); ++i) {
+        if (args[i] == "--cold")
+          cold = true;
+        else if (args[i] == "--repeat" && i + 1 < args.size())
+          repeat = std::max(1, std::atoi(args[++i].c_str()));
+        else
+          usage("events takes --repeat R and --cold, not '" + args[i] + "'");
+      }
       tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 1);
-      return eventsTable(repeat);
+      return eventsTable(repeat, cold);
     }
     if (args[0] == "peak") {
       if (args.size() > 2 || (args.size() == 2 && args[1] != "--json"))

@@ -23,15 +23,19 @@
 namespace akida::cpu {
 
 /// Share of all-zero 4-byte input groups from which a dense layer takes the
-/// event path: measured by `akida-bench events` (bench/README.md), where the
-/// event path starts to win. AKIDA_DENSE_EVENT_SHARE overrides it (0: always
+/// event path, measured by `akida-bench events` (bench/README.md), where the
+/// event path starts to win: from about 25% while the weights are in cache,
+/// from about 75% when they come from memory (the gaps between the groups
+/// read defeat the hardware prefetchers that a sequential walk enjoys).
+/// Layers whose weights exceed kCachedWeights are taken to be in memory when
+/// a whole network runs. AKIDA_DENSE_EVENT_SHARE overrides both (0: always
 /// events; above 1: never), for that measurement.
-static double eventShare() {
-  static const double share = [] {
-    const char *v = std::getenv("AKIDA_DENSE_EVENT_SHARE");
-    return v && *v ? std::atof(v) : 0.25;
-  }();
-  return share;
+constexpr size_t kCachedWeights = 256 * 1024;
+static double eventShare(size_t weightBytes) {
+  static const char *env = std::getenv("AKIDA_DENSE_EVENT_SHARE");
+  if (env && *env)
+    return std::atof(env);
+  return weightBytes <= kCachedWeights ? 0.25 : 0.75;
 }
 
 namespace {
@@ -143,7 +147,7 @@ void DenseOp::run(const Frame &frame) const {
       eventCount += v != 0;
     }
     frames_.fetch_add(1, std::memory_order_relaxed);
-    if (groups - eventCount >= eventShare() * groups) {
+    if (groups - eventCount >= eventShare(w_.data.size()) * groups) {
       events = list;
       eventFrames_.fetch_add(1, std::memory_order_relaxed);
     } else {
