@@ -311,12 +311,7 @@ void CpuSequence::runLayers(LayerActs &acts,
     const ref::Activations &in = *inputs.front();
     ref::Activations out;
     for (int64_t s = 0; s < in.batch; ++s) {
-      ref::Activations one;
-      one.type = in.type;
-      one.batch = 1;
-      const int64_t size = in.sampleSize();
-      one.ints.assign(in.ints.begin() + s * size,
-                      in.ints.begin() + (s + 1) * size);
+      const ref::Activations one = in.sample(s);
       ref::Activations y = ref::runLayer(learner_, {&one});
       if (s == 0)
         out = std::move(y);

@@ -99,12 +99,7 @@ Array Model::fit(const Array &inputs, const std::vector<int> &labels,
     std::vector<ref::Activations> acts = runChunk(inputs, begin, count);
     const ref::Activations &in = acts.at(from);
     for (int64_t s = 0; s < count; ++s) {
-      ref::Activations one;
-      one.type = in.type;
-      one.batch = 1;
-      const int64_t size = in.sampleSize();
-      one.ints.assign(in.ints.begin() + s * size,
-                      in.ints.begin() + (s + 1) * size);
+      const ref::Activations one = in.sample(s);
       const ref::Activations y = ref::runLayer(desc_.layers[last], {&one});
       outputs.insert(outputs.end(), y.ints.begin(), y.ints.end());
       const int64_t label = labels.empty() ? -1 : labels[begin + s];

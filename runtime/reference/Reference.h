@@ -28,6 +28,15 @@ struct Activations {
   int64_t index(int64_t n, int64_t y, int64_t x, int64_t c) const {
     return ((n * type.shape[0] + y) * type.shape[1] + x) * type.shape[2] + c;
   }
+  /// Sample `n` alone, as a batch of one (integer activations).
+  Activations sample(int64_t n) const {
+    Activations one;
+    one.type = type;
+    one.batch = 1;
+    one.ints.assign(ints.begin() + n * sampleSize(),
+                    ints.begin() + (n + 1) * sampleSize());
+    return one;
+  }
 };
 
 /// State of a temporal layer (BufferTempConv, DepthwiseBufferTempConv): the
