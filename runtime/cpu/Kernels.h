@@ -19,6 +19,7 @@
 #include "runtime/cpu/OutputStage.h"
 
 #include <cstdint>
+#include <vector>
 
 namespace akida::cpu {
 
@@ -90,7 +91,19 @@ struct DepthwiseRow {
   /// ox at out16 + ox * out16Stride, channels c .. out16Stride - 1 zero.
   int16_t *out16 = nullptr;
   int64_t out16Stride = 0;
+  /// When set (with out16 and padValue 0), the weights as byte pairs for
+  /// vpmaddubsw, which the caller guarantees never saturate (2 * max input *
+  /// max |weight| <= 32767): per block of 64 channels, per pair of taps
+  /// (2k, 2k + 1; a last odd tap pairs with zeros), 128 bytes: the two
+  /// taps' weights interleaved as unpacklo_epi8 then unpackhi_epi8 of their
+  /// 64-channel vectors interleave inputs (pairedDepthwiseWeights).
+  const int8_t *pairWeights = nullptr;
 };
+
+/// The pairWeights layout of int16 depthwise weights [taps][cPad] (values
+/// within int8), for c channels.
+std::vector<int8_t> pairedDepthwiseWeights(const int16_t *weights, int taps,
+                                           int64_t c, int64_t cPad);
 
 /// Splits int16 values d, centred on a per-channel value o (e = d - o), into
 /// their int8 saturation, stored as uint8 (sat(e) + 128, rows of d8Stride

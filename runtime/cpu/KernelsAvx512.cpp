@@ -397,10 +397,67 @@ AKIDA_AVX512 void dwRowNarrow(const DepthwiseRow &d) {
   }
 }
 
+/// A row of a KH x KW window on byte pairs: vpmaddubsw multiplies the
+/// inputs of two taps, interleaved byte by byte, by their interleaved
+/// weights and adds each channel's two products into int16 (DepthwiseRow::
+/// pairWeights); taps outside the input read zeros (masked loads).
+template <int KH, int KW>
+AKIDA_AVX512 void dwRowPairs(const DepthwiseRow &d) {
+  constexpr int T = KH * KW, P = (T + 1) / 2;
+  const int64_t iy0 = d.oy * d.sh - d.pt;
+  bool rowIn[KH];
+  for (int i = 0; i < KH; ++i)
+    rowIn[i] = iy0 + i >= 0 && iy0 + i < d.h;
+  // The int16 sums of bytes 0-7 (lo) and 8-15 (hi) of each 16-channel lane,
+  // back into channel order.
+  const __m512i first = _mm512_setr_epi64(0, 1, 8, 9, 2, 3, 10, 11);
+  const __m512i second = _mm512_setr_epi64(4, 5, 12, 13, 6, 7, 14, 15);
+  for (int64_t c0 = 0; c0 < d.cPad; c0 += 64) {
+    const int64_t left = d.c - c0;
+    const __mmask64 m = left >= 64 ? ~__mmask64(0) : (__mmask64(1) << left) - 1;
+    const int8_t *pw = d.pairWeights + (c0 / 64) * P * 128;
+    __m512i wlo[P], whi[P];
+#pragma GCC unroll 13
+    for (int k = 0; k < P; ++k) {
+      wlo[k] = _mm512_loadu_si512(pw + k * 128);
+      whi[k] = _mm512_loadu_si512(pw + k * 128 + 64);
+    }
+    for (int64_t ox = 0; ox < d.ow; ++ox) {
+      const int64_t ix0 = ox * d.sw - d.pl;
+      __m512i x[2 * P];
+#pragma GCC unroll 26
+      for (int t = 0; t < 2 * P; ++t) {
+        const int i = t / KW, j = t % KW;
+        const int64_t ix = ix0 + j;
+        x[t] = t < T && rowIn[i] && ix >= 0 && ix < d.w
+                   ? _mm512_maskz_loadu_epi8(
+                         m, d.x + ((iy0 + i) * d.w + ix) * d.c + c0)
+                   : _mm512_setzero_si512();
+      }
+      __m512i lo = _mm512_setzero_si512(), hi = _mm512_setzero_si512();
+#pragma GCC unroll 13
+      for (int k = 0; k < P; ++k) {
+        const __m512i a = x[2 * k], b = x[2 * k + 1];
+        lo = _mm512_add_epi16(lo, _mm512_maddubs_epi16(_mm512_unpacklo_epi8(a, b), wlo[k]));
+        hi = _mm512_add_epi16(hi, _mm512_maddubs_epi16(_mm512_unpackhi_epi8(a, b), whi[k]));
+      }
+      storeNarrow(d, ox, c0, _mm512_permutex2var_epi64(lo, first, hi));
+      if (c0 + 32 < d.cPad)
+        storeNarrow(d, ox, c0 + 32, _mm512_permutex2var_epi64(lo, second, hi));
+    }
+  }
+}
+
 AKIDA_AVX512 void depthwiseRow(const DepthwiseRow &d) {
   constexpr int kMaxTaps = 64;
   if (d.kh * d.kw > kMaxTaps)
     return portableKernels().depthwiseRow(d);
+  if (d.pairWeights && d.out16 && !d.padValue && d.kh == d.kw) {
+    if (d.kh == 3)
+      return dwRowPairs<3, 3>(d);
+    if (d.kh == 5)
+      return dwRowPairs<5, 5>(d);
+  }
   // Channel counts that fill every vector load need no masks.
   if (d.narrow && d.kh == 3 && d.kw == 3) {
     if (d.c % 64 == 0)

@@ -91,6 +91,7 @@ private:
   const KernelTable &k_;
   ConvShape s_;
   std::vector<int16_t> dw_;
+  std::vector<int8_t> dwPairs_; ///< dw_ as byte pairs, or empty
   int64_t cPad_ = 0, dStride_ = 0, d8Stride_ = 0, fPad_ = 0;
   PackedWeights pw_, pw8_;
   std::vector<int8_t> wc_; ///< pointwise weights [c][fPad_] (residuals)
@@ -147,6 +148,14 @@ SeparableOp::SeparableOp(const OpContext &ctx) : k_(ctx.kernels) {
   const int64_t dBound = maxMagnitude(in) * dwMax * taps;
   if (dBound > 32767)
     unsupported(layer, "depthwise sums that could exceed 16 bits");
+  // Byte pairs (vpmaddubsw, 64 channels a vector; the AVX-512 kernels, 3x3
+  // and 5x5 windows) when two products cannot saturate int16 and the
+  // channels fill whole vectors (at C = 32 the int16 lanes' 32 channels a
+  // vector run 9% faster: MobileNet's separable_1).
+  const bool squareWindow = s_.kh == s_.kw && (s_.kh == 3 || s_.kh == 5);
+  if (k_.isa == Isa::Avx512Vnni && squareWindow &&
+      2 * maxMagnitude(in) * dwMax <= 32767 && cPad_ % 64 == 0)
+    dwPairs_ = pairedDepthwiseWeights(dw_.data(), taps, c, cPad_);
   pw_ = packWeights(pw, 1, c, f, DotKind::S16S16, k_);
   pw8_ = packWeights(pw, 1, c, f, DotKind::U8S8Wide, k_);
   if (static_cast<long double>(dBound) * pw_.maxAbs * c >= 2147483647.0L)
@@ -203,7 +212,8 @@ SeparableOp::SeparableOp(const OpContext &ctx) : k_(ctx.kernels) {
   temp_ = sumsOff_ + (s_.pool == PoolType::Average ? f * 8 : 0);
   name_ = "separable " + std::to_string(s_.kh) + "x" + std::to_string(s_.kw) +
           "/" + std::to_string(s_.sh) +
-          " depthwise-i16 + pointwise " +
+          (dwPairs_.empty() ? " depthwise-i16" : " depthwise-u8pairs") +
+          " + pointwise " +
           (hybrid_ ? "u8+residual" : "s16") +
           (wholeFrame_ ? "" : " banded") +
           (s_.pool == PoolType::Max       ? " +maxpool"
@@ -335,6 +345,7 @@ void SeparableOp::depthwise(const Frame &frame, const uint8_t *x, int64_t r0,
   row.narrow = true;
   row.acc = acc;
   row.out16Stride = dStride_;
+  row.pairWeights = dwPairs_.empty() ? nullptr : dwPairs_.data();
   for (int64_t oy = r0; oy < r1; ++oy) {
     row.oy = oy;
     row.out16 = d + (oy - r0) * s_.ow * dStride_;

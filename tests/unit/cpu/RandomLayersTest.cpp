@@ -392,3 +392,51 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 } // namespace
+
+namespace {
+
+// The draws above stop at 64 channels. Separable layers of 64 to 192 input
+// channels reach the byte-pair depthwise rows (whole 64-channel vectors)
+// and, from 128 channels, the hybrid pointwise form with its residual sums.
+TEST(RandomWideSeparable, ForwardEqualsReference) {
+  Gen g(4242);
+  int models = 0, pairs = 0, hybrid = 0;
+  for (int attempt = 0; attempt < 600 && models < 80; ++attempt) {
+    const std::array<int64_t, 3> shape = {
+        g.uni(1, 12), g.uni(1, 12), g.pick<int64_t>({64, 128, 192})};
+    LayerDesc in;
+    in.type = LayerType::InputData;
+    in.name = "input";
+    in.params["input_bits"] = g.pick<int64_t>({1, 2, 4, 4, 8});
+    Model m;
+    Array x, expected;
+    try {
+      m.add_input(in, shape);
+      LayerDesc l = randomLayer(g, LayerType::SeparableConvolutional,
+                                m.get_layer(0).output_type());
+      l.name = "separable";
+      m.add(l);
+      x = inputsFor(g, m, 2);
+      expected = m.forward_reference(x);
+    } catch (const std::invalid_argument &) {
+      continue;
+    }
+    ++models;
+    for (cpu::Isa isa : cpu::supportedIsas()) {
+      cputest::ForEachIsa use(isa);
+      ASSERT_TRUE(m.forward(x).bytes == expected.bytes)
+          << cpu::isaName(isa) << " model " << models << "\n" << m.summary();
+    }
+    const std::string kernel = m.cpu_kernels()[1];
+    pairs += kernel.find("u8pairs") != std::string::npos;
+    hybrid += kernel.find("u8+residual") != std::string::npos;
+  }
+  EXPECT_GE(models, 60);
+  if (cpu::bestIsa() == cpu::Isa::Avx512Vnni)
+    EXPECT_GE(pairs, 8);
+  EXPECT_GE(hybrid, 8);
+  std::cout << models << " models, " << pairs << " byte-pair depthwise, "
+            << hybrid << " hybrid pointwise\n";
+}
+
+} // namespace
