@@ -297,7 +297,7 @@ AKIDA_AVX512 inline __m512i dwNarrow(const Tap *taps, int n, int64_t c0,
 }
 
 /// Stores 32 int16 sums of pixel ox, channels [c0, c0 + 32).
-AKIDA_AVX512 inline void storeNarrow(const DepthwiseRow &d, int64_t ox,
+AKIDA_AVX512 __attribute__((always_inline)) inline void storeNarrow(const DepthwiseRow &d, int64_t ox,
                                      int64_t c0, __m512i a) {
   if (d.out16) {
     const int64_t room = d.out16Stride - c0;
