@@ -108,7 +108,7 @@ private:
   std::unique_ptr<Epilogue> hybridEpilogue() const;
   ElemKind outKind_;
   bool wholeFrame_ = false;
-  bool hybrid_ = false; ///< whether the hybrid form pays (kHybridChannels)
+  bool hybrid_ = false; ///< whether the hybrid form pays (see constructor)
   int64_t bandRows_ = 1;
   int mrMax_ = 1;
   size_t scratch_ = 0, temp_ = 0;
@@ -162,10 +162,12 @@ SeparableOp::SeparableOp(const OpContext &ctx) : k_(ctx.kernels) {
     unsupported(layer, "pointwise sums that could exceed 32 bits");
   dStride_ = roundUp(c, 2);
   d8Stride_ = roundUp(c, 4);
-  // Below about 128 input channels the split costs more than the uint8
-  // product saves (bench/README.md, MobileNet's first separable layers).
-  constexpr int64_t kHybridChannels = 128;
-  hybrid_ = c >= kHybridChannels;
+  // The uint8 product saves about c * f / 64 cycles a pixel, the split
+  // costs about c plus the residuals: measured per layer (bench/README.md),
+  // the hybrid form wins from 128 input channels, and from 64 with 128
+  // outputs (AkidaNet's separable_4, MobileNet's separable_2: 8 to 9%
+  // faster), not at 64 x 64 (DS-CNN: 17% slower) nor at 32 x 64.
+  hybrid_ = c >= 128 || (c >= 64 && f >= 128);
   fPad_ = roundUp(f, 32); // ResidualSums::wStride
   if (hybrid_) {
     wc_.assign(c * fPad_, 0);
