@@ -91,7 +91,8 @@ struct DepthwiseRow {
   /// ox at out16 + ox * out16Stride, channels c .. out16Stride - 1 zero.
   int16_t *out16 = nullptr;
   int64_t out16Stride = 0;
-  /// When set (with out16 and padValue 0), the weights as byte pairs for
+  /// When set (with out16, padValue 0 and a 3x3 window; the AVX-512 table
+  /// reads it, the others ignore it), the weights as byte pairs for
   /// vpmaddubsw, which the caller guarantees never saturate (2 * max input *
   /// max |weight| <= 32767): per block of 64 channels, per pair of taps
   /// (2k, 2k + 1; a last odd tap pairs with zeros), 128 bytes: the two

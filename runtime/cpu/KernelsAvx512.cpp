@@ -452,12 +452,8 @@ AKIDA_AVX512 void depthwiseRow(const DepthwiseRow &d) {
   constexpr int kMaxTaps = 64;
   if (d.kh * d.kw > kMaxTaps)
     return portableKernels().depthwiseRow(d);
-  if (d.pairWeights && d.out16 && !d.padValue && d.kh == d.kw) {
-    if (d.kh == 3)
-      return dwRowPairs<3, 3>(d);
-    if (d.kh == 5)
-      return dwRowPairs<5, 5>(d);
-  }
+  if (d.pairWeights && d.out16 && !d.padValue && d.kh == 3 && d.kw == 3)
+    return dwRowPairs<3, 3>(d);
   // Channel counts that fill every vector load need no masks.
   if (d.narrow && d.kh == 3 && d.kw == 3) {
     if (d.c % 64 == 0)
