@@ -16,7 +16,9 @@
 // each running a frame on one thread, frames handed to the lanes in turn
 // and answered by the lane. A stream keeps every core busy with frames
 // instead of splitting each frame's loops across cores (which waits for
-// the slowest core at every layer); the stage restores the order.
+// the slowest core at every layer); the stage restores the order. With one
+// lane, a CPU actor whose frames are short (cpu::Plan::kSmallFrameMacs)
+// runs on the scheduler's threads instead of a thread of its own.
 //
 //===----------------------------------------------------------------------===//
 #ifndef AKIDA_ACTORS_SEQUENCEACTORS_H

@@ -229,6 +229,10 @@ int CpuSequence::lanes() const {
                               tbb::global_control::max_allowed_parallelism))));
 }
 
+bool CpuSequence::shortFrames() const {
+  return fast_ && fast_->macs() < cpu::Plan::kSmallFrameMacs;
+}
+
 void CpuSequence::resetStates() {
   for (auto &[layer, state] : states_)
     state.reset();

@@ -116,6 +116,9 @@ public:
   /// How many frames it may run at once, each on its own thread (the lanes
   /// of a CPU actor): 1 unless frames are independent of each other.
   virtual int lanes() const { return 1; }
+  /// Whether a frame takes so little time that a thread hop would cost a
+  /// large share of it (cpu::Plan::kSmallFrameMacs).
+  virtual bool shortFrames() const { return false; }
   SequenceCounters counters() const;
 
 protected:
@@ -169,6 +172,8 @@ public:
   /// One per thread TBB may use (AKIDA_THREADS / global_control), or 1 when
   /// a layer keeps temporal state or the sequence learns.
   int lanes() const override;
+  /// On the fast kernels, frames under cpu::Plan::kSmallFrameMacs.
+  bool shortFrames() const override;
   /// Whether it runs on the fast kernels (a Plan) rather than layer by
   /// layer on the reference.
   bool fast() const { return fast_ != nullptr; }

@@ -277,9 +277,7 @@ void Plan::run(const Array &inputs, int64_t begin, int64_t count,
     return;
   }
   uint8_t *arena = arenaOf();
-  // A small frame is not worth splitting (bench/README.md: DS-CNN).
-  constexpr int64_t kParallelFrameMacs = 10'000'000;
-  if (threads <= 1 || macs_ < kParallelFrameMacs) {
+  if (threads <= 1 || macs_ < kSmallFrameMacs) {
     for (int64_t f = 0; f < count; ++f)
       runFrame(arena, input + f * inFrameBytes_, f, false, out + f * outBytes_,
                states, sparsity);

@@ -66,6 +66,12 @@ public:
                uint8_t *out, std::vector<ref::TemporalState> &states,
                std::vector<double> &seconds) const;
 
+  /// Below this many multiply-adds a frame is not worth splitting across
+  /// threads (bench/README.md: DS-CNN), nor a thread hop of its own (the
+  /// CPU actor of a one-lane pipeline runs it on the stage's thread).
+  static constexpr int64_t kSmallFrameMacs = 10'000'000;
+  /// Dense multiply-adds of one frame.
+  int64_t macs() const { return macs_; }
   int64_t outputFrameBytes() const { return outBytes_; }
   /// Bytes of one frame's arena, and of a thread's scratch.
   int64_t arenaBytes() const { return arenaBytes_; }

@@ -118,7 +118,13 @@ TEST(Pipeline, CpuActorRunsFramesInLanes) {
   }
   tbb::global_control one(tbb::global_control::max_allowed_parallelism, 1);
   EXPECT_EQ(worker.executor().lanes(), 1);
+  // One lane: a DS-CNN frame (2.5 MMAC) runs on the scheduler's threads,
+  // an AkidaNet-0.25/96 frame (over 10 MMAC) on a thread of its own.
+  EXPECT_TRUE(worker.executor().shortFrames());
   EXPECT_EQ(pipeline.forwardStream(in, 2), model.forward(in));
+  Model big = buildZooModel("akidanet_0.25_96", 0);
+  ModelPipeline bigPipeline(makeModelStages(big));
+  EXPECT_FALSE(bigPipeline.stages().workers.at(0)->executor().shortFrames());
 }
 
 // A temporal layer's FIFO spans frames, so its sequence has one lane and
