@@ -201,10 +201,10 @@ void ConvOp::tiles(const Frame &frame, const uint8_t *x, int b, int64_t y0,
   const int64_t segment = s_.kw * c; // one kernel row of a window
   // Tiles never cross an output row, so that the windows of a tile are
   // evenly spaced: inside the input, a tile is one pointer per tap.
+  const TileRows tiles(s_.ow, mr);
   for (int64_t oy = y0; oy < y1; ++oy) {
     const int64_t iy0 = oy * g.sh - g.pt;
     const bool rowInside = iy0 >= 0 && iy0 + g.kh <= g.h;
-    const TileRows tiles(s_.ow, mr);
     for (int64_t ti = 0; ti < tiles.count; ++ti) {
       const int64_t ox0 = tiles.start(ti);
       const int m = tiles.rows(ti);

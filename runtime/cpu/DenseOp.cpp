@@ -32,7 +32,7 @@ namespace akida::cpu {
 /// events; above 1: never), for that measurement.
 constexpr size_t kCachedWeights = 256 * 1024;
 static double eventShare(size_t weightBytes) {
-  static const char *env = std::getenv("AKIDA_DENSE_EVENT_SHARE");
+  const char *env = std::getenv("AKIDA_DENSE_EVENT_SHARE");
   if (env && *env)
     return std::atof(env);
   return weightBytes <= kCachedWeights ? 0.25 : 0.75;
@@ -60,6 +60,7 @@ private:
   std::unique_ptr<Epilogue> epi_;
   ElemKind outKind_;
   bool offset_ = false, copy_ = false, events_ = false;
+  double eventShare_ = 0; ///< zero-group share from which events run
   size_t scratch_ = 0;
   int64_t accOff_ = 0, rowOff_ = 0, eventOff_ = 0;
   std::string name_;
@@ -112,6 +113,7 @@ DenseOp::DenseOp(const OpContext &ctx) : k_(ctx.kernels) {
   kPad_ = roundUp(k_len_, 4);
   copy_ = offset_ || kPad_ != k_len_;
   events_ = !offset_;
+  eventShare_ = eventShare(w_.data.size());
   accOff_ = 64;
   rowOff_ = accOff_ + roundUp(k_.maxPanels * 16 * 4, 64);
   eventOff_ = rowOff_ + (copy_ ? roundUp(kPad_, 64) : 0);
@@ -147,7 +149,7 @@ void DenseOp::run(const Frame &frame) const {
       eventCount += v != 0;
     }
     frames_.fetch_add(1, std::memory_order_relaxed);
-    if (groups - eventCount >= eventShare(w_.data.size()) * groups) {
+    if (groups - eventCount >= eventShare_ * groups) {
       events = list;
       eventFrames_.fetch_add(1, std::memory_order_relaxed);
     } else {

@@ -124,8 +124,9 @@ AKIDA_AVX512 void gemmTile(const GemmTile &t) {
   for (int r = 0; r < MR; ++r)
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v)
-      acc[r][v] = t.init ? _mm512_loadu_si512(t.init + r * t.initStride + v * 16)
-                         : _mm512_setzero_si512();
+      acc[r][v] = t.init
+                      ? _mm512_loadu_si512(t.init + r * t.initStride + v * 16)
+                      : _mm512_setzero_si512();
   const int8_t *w = t.weights;
   if (t.events) {
     const uint8_t *p = t.rows[0];
@@ -297,8 +298,8 @@ AKIDA_AVX512 inline __m512i dwNarrow(const Tap *taps, int n, int64_t c0,
 }
 
 /// Stores 32 int16 sums of pixel ox, channels [c0, c0 + 32).
-AKIDA_AVX512 __attribute__((always_inline)) inline void storeNarrow(const DepthwiseRow &d, int64_t ox,
-                                     int64_t c0, __m512i a) {
+AKIDA_AVX512 __attribute__((always_inline)) inline void
+storeNarrow(const DepthwiseRow &d, int64_t ox, int64_t c0, __m512i a) {
   if (d.out16) {
     const int64_t room = d.out16Stride - c0;
     if (room > 0)
@@ -438,8 +439,10 @@ AKIDA_AVX512 void dwRowPairs(const DepthwiseRow &d) {
 #pragma GCC unroll 13
       for (int k = 0; k < P; ++k) {
         const __m512i a = x[2 * k], b = x[2 * k + 1];
-        lo = _mm512_add_epi16(lo, _mm512_maddubs_epi16(_mm512_unpacklo_epi8(a, b), wlo[k]));
-        hi = _mm512_add_epi16(hi, _mm512_maddubs_epi16(_mm512_unpackhi_epi8(a, b), whi[k]));
+        lo = _mm512_add_epi16(
+            lo, _mm512_maddubs_epi16(_mm512_unpacklo_epi8(a, b), wlo[k]));
+        hi = _mm512_add_epi16(
+            hi, _mm512_maddubs_epi16(_mm512_unpackhi_epi8(a, b), whi[k]));
       }
       storeNarrow(d, ox, c0, _mm512_permutex2var_epi64(lo, first, hi));
       if (c0 + 32 < d.cPad)
@@ -548,8 +551,8 @@ AKIDA_AVX512 bool splitInt16(const SplitInt16 &s) {
 
 AKIDA_AVX512 void residualSums(const ResidualSums &s) {
   // vpdpwssd against the pair (val, 0) sums val times the even outputs of
-  // 32 weights (widened to int16), against (0, val) the odd ones: two accumulators per 32
-  // outputs, interleaved back into order at the end of each pixel.
+  // 32 weights (widened to int16), against (0, val) the odd ones: two
+  // accumulators per 32 outputs, put back in order at the end of a pixel.
   constexpr int kChunk = 8; // 32-output groups per pass: 16 accumulators
   const __m512i evenIdx = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20,
                                             5, 21, 6, 22, 7, 23);
@@ -558,7 +561,8 @@ AKIDA_AVX512 void residualSums(const ResidualSums &s) {
     int32_t *out = s.out + p * s.outStride;
     const int32_t e0 = s.rowStart[p], e1 = s.rowStart[p + 1];
     for (int64_t o0 = 0; o0 < s.wStride; o0 += 32 * kChunk) {
-      const int n = static_cast<int>(std::min<int64_t>(kChunk, (s.wStride - o0) / 32));
+      const int n =
+          static_cast<int>(std::min<int64_t>(kChunk, (s.wStride - o0) / 32));
       __m512i ev[kChunk], od[kChunk];
 #pragma GCC unroll 8
       for (int q = 0; q < kChunk; ++q)
@@ -571,8 +575,8 @@ AKIDA_AVX512 void residualSums(const ResidualSums &s) {
 #pragma GCC unroll 8
         for (int q = 0; q < kChunk; ++q)
           if (q < n) {
-            const __m512i wv = _mm512_cvtepi8_epi16(
-                _mm256_loadu_si256(reinterpret_cast<const __m256i *>(w + 32 * q)));
+            const __m512i wv = _mm512_cvtepi8_epi16(_mm256_loadu_si256(
+                reinterpret_cast<const __m256i *>(w + 32 * q)));
             ev[q] = _mm512_dpwssd_epi32(ev[q], lo, wv);
             od[q] = _mm512_dpwssd_epi32(od[q], hi, wv);
           }
