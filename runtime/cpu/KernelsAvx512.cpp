@@ -502,13 +502,14 @@ AKIDA_AVX512 void depthwiseRow(const DepthwiseRow &d) {
 }
 
 AKIDA_AVX512 bool splitInt16(const SplitInt16 &s) {
-  // Branch-free: the residuals of 16 values are compress-stored (zero to
-  // sixteen of them) whatever their number; the capacity check happens per
-  // pixel, with room for one pixel's worth kept in reserve by the caller.
+  // 32 values a vector: the saturation and a mask of the values outside
+  // int8 ((e + 128) as uint16 above 255, e saturated to int16 keeping its
+  // side); the rare residuals are then taken one by one, exactly, from
+  // d and o.
   int64_t n = 0;
   const __m256i bias = _mm256_set1_epi8(static_cast<char>(0x80));
-  const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
-                                         12, 13, 14, 15);
+  const __m512i plus128 = _mm512_set1_epi16(128);
+  const __m512i max8 = _mm512_set1_epi16(255);
   for (int64_t p = 0; p < s.pixels; ++p) {
     if (n + s.c > s.capacity)
       return false;
@@ -518,30 +519,19 @@ AKIDA_AVX512 bool splitInt16(const SplitInt16 &s) {
     for (int64_t c0 = 0; c0 < s.d8Stride; c0 += 32) {
       const __mmask32 m = mask32(s.c - c0);
       const __m512i dv = _mm512_maskz_loadu_epi16(m, d + c0);
-      const __m512i ov = _mm512_loadu_si512(s.center + c0);
-      // sat8(sat16(d - o)) = sat8(d - o): saturating int16, then int8.
-      const __m256i sat = _mm512_cvtsepi16_epi8(_mm512_subs_epi16(dv, ov));
+      const __m512i e = _mm512_subs_epi16(dv, _mm512_loadu_si512(s.center + c0));
+      const __m256i sat = _mm512_cvtsepi16_epi8(e);
       _mm256_mask_storeu_epi8(o + c0, mask32(s.d8Stride - c0),
                               _mm256_maskz_mov_epi8(m, _mm256_xor_si256(sat, bias)));
-      for (int half = 0; half < 2; ++half) {
-        const __m512i v32 = _mm512_sub_epi32(
-            _mm512_cvtepi16_epi32(half ? _mm512_extracti64x4_epi64(dv, 1)
-                                       : _mm512_castsi512_si256(dv)),
-            _mm512_cvtepi16_epi32(half ? _mm512_extracti64x4_epi64(ov, 1)
-                                       : _mm512_castsi512_si256(ov)));
-        const __m512i s32 = _mm512_cvtepi8_epi32(
-            half ? _mm256_extracti128_si256(sat, 1) : _mm256_castsi256_si128(sat));
-        const __mmask16 out = _mm512_cmpneq_epi32_mask(v32, s32);
-        // Compressed in registers, stored whole (compress to memory is slow
-        // on AMD): the slots past the residuals are overwritten next.
-        _mm512_storeu_si512(s.val + n, _mm512_maskz_compress_epi32(
-                                           out, _mm512_sub_epi32(v32, s32)));
-        _mm512_storeu_si512(
-            s.chan + n,
-            _mm512_maskz_compress_epi32(
-                out, _mm512_add_epi32(iota, _mm512_set1_epi32(
-                                                int32_t(c0 + 16 * half)))));
-        n += __builtin_popcount(out);
+      uint32_t out = _mm512_mask_cmpgt_epu16_mask(
+          m, _mm512_add_epi16(e, plus128), max8);
+      while (out) {
+        const int64_t ch = c0 + __builtin_ctz(out);
+        const int32_t v = int32_t(d[ch]) - s.center[ch];
+        s.chan[n] = static_cast<int32_t>(ch);
+        s.val[n] = v - std::clamp(v, -128, 127);
+        ++n;
+        out &= out - 1;
       }
     }
   }
