@@ -60,10 +60,11 @@ public:
 
   const OutputStage &stage() const { return stage_; }
   bool fast() const { return fast_ != nullptr; }
-  /// " fused-requant" (-f32, -i64 for those forms) or " exact-stage", for
-  /// kernel names.
+  /// " fused-requant" (-sat for the saturating float form, -f32, -i64 for
+  /// those forms) or " exact-stage", for kernel names.
   const char *describe() const {
     return !fast_                              ? " exact-stage"
+           : fast_->saturating               ? " fused-requant-sat"
            : fast_->form == StageForm::Int64 ? " fused-requant-i64"
            : fast_->form == StageForm::Float ? " fused-requant-f32"
                                              : " fused-requant";

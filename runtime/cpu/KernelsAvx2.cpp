@@ -139,7 +139,26 @@ AKIDA_AVX2 void requant(const RequantTile &t) {
     return false;
   }();
   int j = 0;
-  for (; s.form != StageForm::Int64 && j + 8 <= t.channels; j += 8) {
+  for (; s.saturating && j + 8 <= t.channels; j += 8) { // OutputStage.h
+    const int ch = t.ch0 + j;
+    const __m256 a = _mm256_loadu_ps(s.sa.data() + ch);
+    const __m256 b = _mm256_loadu_ps(s.sb.data() + ch);
+    const __m128i top = _mm_loadl_epi64(
+        reinterpret_cast<const __m128i *>(s.top8.data() + ch));
+    const __m256i bias = t.accBias ? load8(t.accBias + j) : _mm256_setzero_si256();
+    for (int r = 0; r < t.rows; ++r) {
+      const __m256i v = _mm256_cvtps_epi32(_mm256_floor_ps(_mm256_fmadd_ps(
+          _mm256_cvtepi32_ps(
+              _mm256_add_epi32(load8(t.acc + r * t.accStride + j), bias)),
+          a, b)));
+      const __m128i p16 = _mm_packs_epi32(_mm256_castsi256_si128(v),
+                                          _mm256_extracti128_si256(v, 1));
+      _mm_storel_epi64(reinterpret_cast<__m128i *>(t.out + r * t.outStride + j),
+                       _mm_min_epu8(_mm_packus_epi16(p16, p16), top));
+    }
+  }
+  for (; !s.saturating && s.form != StageForm::Int64 && j + 8 <= t.channels;
+       j += 8) {
     const int ch = t.ch0 + j;
     const __m256i lo = load8(s.lo.data() + ch), hi = load8(s.hi.data() + ch);
     const __m256i mul = load8(s.mul.data() + ch), add = load8(s.add.data() + ch);
@@ -174,6 +193,11 @@ AKIDA_AVX2 void requant(const RequantTile &t) {
     for (int r = 0; r < t.rows; ++r) {
       int64_t v = int64_t(t.acc[r * t.accStride + j]) +
                   (t.accBias ? t.accBias[j] : 0);
+      if (s.saturating) {
+        t.out[r * t.outStride + j] = static_cast<uint8_t>(saturatingOutput(
+            s, ch, static_cast<int32_t>(v)));
+        continue;
+      }
       v = std::clamp<int64_t>(v, s.lo[ch], s.hi[ch]) - s.lo[ch];
       switch (s.form) {
       case StageForm::Int32:

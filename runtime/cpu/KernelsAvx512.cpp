@@ -117,6 +117,51 @@ inline __mmask16 mask16(int n) {
                  : (n <= 0 ? __mmask16(0) : __mmask16((1u << n) - 1));
 }
 
+/// The fused requantization in the saturating float form: per 16 sums a
+/// conversion, a multiply-add and a conversion rounding down; per row, the
+/// NV vectors packed into bytes with saturation (below 0 to 0), clamped to
+/// the channels' tops and stored at once.
+template <int MR, int NV, bool Bias>
+AKIDA_AVX512 __attribute__((always_inline)) inline void
+storeSaturating(const RequantTile &q, const __m512i (&acc)[MR][NV]) {
+  const FastStage &s = *q.stage;
+  const int n = std::min(q.channels, NV * 16);
+  const __mmask64 m = n >= 64 ? ~__mmask64(0) : (__mmask64(1) << n) - 1;
+  __m512 a[NV], b[NV];
+  __m512i bias[NV];
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v) {
+    a[v] = _mm512_loadu_ps(s.sa.data() + q.ch0 + v * 16);
+    b[v] = _mm512_loadu_ps(s.sb.data() + q.ch0 + v * 16);
+    if (Bias)
+      bias[v] = _mm512_maskz_loadu_epi32(mask16(n - v * 16), q.accBias + v * 16);
+  }
+  const __m512i top = _mm512_maskz_loadu_epi8(m, s.top8.data() + q.ch0);
+  // packs/packus work within 128-bit lanes: dword j of lane l holds
+  // channels 4l .. 4l + 3 of vector j; this puts them back in order.
+  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10,
+                                          14, 3, 7, 11, 15);
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; ++r) {
+    __m512i y[4];
+#pragma GCC unroll 4
+    for (int v = 0; v < 4; ++v)
+      y[v] = v < NV ? _mm512_cvt_roundps_epi32(
+                          _mm512_fmadd_ps(
+                              _mm512_cvtepi32_ps(
+                                  Bias ? _mm512_add_epi32(acc[r][v], bias[v])
+                                       : acc[r][v]),
+                              a[v], b[v]),
+                          _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)
+                    : _mm512_setzero_si512();
+    const __m512i bytes = _mm512_packus_epi16(_mm512_packs_epi32(y[0], y[1]),
+                                              _mm512_packs_epi32(y[2], y[3]));
+    _mm512_mask_storeu_epi8(
+        q.out + r * q.outStride, m,
+        _mm512_min_epu8(_mm512_permutexvar_epi32(order, bytes), top));
+  }
+}
+
 template <int MR, int NV, bool S16>
 AKIDA_AVX512 void gemmTile(const GemmTile &t) {
   __m512i acc[MR][NV];
@@ -171,6 +216,13 @@ AKIDA_AVX512 void gemmTile(const GemmTile &t) {
     }
   }
   if (const RequantTile *q = t.requant) { // fused requantization
+    if (q->stage->saturating) {
+      if (q->accBias)
+        storeSaturating<MR, NV, true>(*q, acc);
+      else
+        storeSaturating<MR, NV, false>(*q, acc);
+      return;
+    }
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) {
       const int n = q->channels - v * 16;

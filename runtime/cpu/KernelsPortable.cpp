@@ -65,6 +65,11 @@ void requant(const RequantTile &t) {
       int64_t v = acc[j];
       if (t.accBias)
         v += t.accBias[j];
+      if (s.saturating) {
+        out[j] = static_cast<uint8_t>(
+            saturatingOutput(s, ch, static_cast<int32_t>(v)));
+        continue;
+      }
       v = std::clamp<int64_t>(v, s.lo[ch], s.hi[ch]) - s.lo[ch];
       switch (s.form) {
       case StageForm::Int32:

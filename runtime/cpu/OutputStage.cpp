@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 
 namespace akida::cpu {
@@ -191,24 +192,34 @@ int64_t FixedPoint::apply(int64_t acc) const {
 namespace {
 
 /// The float form: q(x) = floor(fma(x, a, b)) stepping exactly at the
-/// thresholds. Candidates for a around the mean slope and inside the exact
-/// slope interval, b in the middle of what the steps allow; each checked
-/// with the float arithmetic itself.
-bool fitFloat(const std::vector<int64_t> &thresholds, double amin,
-              double amax, double step, FixedPoint &out) {
+/// thresholds, x counted from `origin`. Candidates for a around the mean
+/// slope and inside the exact slope interval, b in the middle of what the
+/// steps allow; each checked with the float arithmetic itself. With
+/// `zeroAtOrigin` (the clamped form, whose x starts at 0 = the first
+/// threshold) q(0) must be 0; without it (the saturating form, x the sum
+/// itself, any int32), values below the first step may fall below 0 and
+/// |a| 2^31 + |b| must stay below 2^31 (slopes below 1, the steps of
+/// under a unit taking slopes between 1/2 and 1).
+bool fitFloat(const std::vector<int64_t> &thresholds, int64_t origin,
+              bool zeroAtOrigin, double amin, double amax, double step,
+              float &fa, float &fb) {
+  const bool bounded = !zeroAtOrigin;
   const int64_t m = static_cast<int64_t>(thresholds.size());
-  const int64_t lo = thresholds.front();
-  const int64_t range = thresholds.back() + 1 - lo;
-  if (range >= (int64_t(1) << 24))
-    return false; // t must convert to float exactly
+  const int64_t first = thresholds.front() - origin;
+  const int64_t last = thresholds.back() + 1 - origin;
+  if (std::max(std::llabs(first), std::llabs(last)) >= (int64_t(1) << 24))
+    return false; // x must convert to float exactly
   auto q = [](int64_t x, float a, float b) {
     return std::floor(std::fma(static_cast<float>(x), a, b));
   };
   auto works = [&](float a, float b) {
-    if (q(0, a, b) != 0.0f)
+    if (zeroAtOrigin && q(0, a, b) != 0.0f)
+      return false;
+    if (bounded && std::fabs(double(a)) * 2147483648.0 + std::fabs(double(b)) >=
+                       2147483648.0 - 256.0)
       return false;
     for (int64_t k = 0; k < m; ++k) {
-      const int64_t x = thresholds[k] - lo;
+      const int64_t x = thresholds[k] - origin;
       if (q(x, a, b) > float(k) || q(x + 1, a, b) < float(k + 1))
         return false;
     }
@@ -223,12 +234,17 @@ bool fitFloat(const std::vector<int64_t> &thresholds, double amin,
   }
   if (amax > amin && amax < 1e30)
     slopes.push_back(static_cast<float>((amin + amax) / 2));
+  if (bounded) {
+    slopes.push_back(std::min(static_cast<float>(1.0 / step), 0.75f));
+    if (amax > amin && amin < 0.99)
+      slopes.push_back(static_cast<float>((amin + std::min(amax, 0.99)) / 2));
+  }
   for (float a : slopes) {
     if (!(a > 0))
       continue;
-    double lowB = 0, highB = 1;
+    double lowB = zeroAtOrigin ? 0 : -1e300, highB = zeroAtOrigin ? 1 : 1e300;
     for (int64_t k = 0; k < m; ++k) {
-      const double x = double(thresholds[k] - lo);
+      const double x = double(thresholds[k] - origin);
       lowB = std::max(lowB, double(k + 1) - (x + 1) * a);
       highB = std::min(highB, double(k + 1) - x * a);
     }
@@ -237,13 +253,41 @@ bool fitFloat(const std::vector<int64_t> &thresholds, double amin,
     for (double w : {0.5, 0.25, 0.75, 0.1, 0.9}) {
       const float b = static_cast<float>(lowB + (highB - lowB) * w);
       if (works(a, b)) {
-        out.fa = a;
-        out.fb = b;
+        fa = a;
+        fb = b;
         return true;
       }
     }
   }
   return false;
+}
+
+struct Slopes {
+  double amin = 0, amax = 1e300;
+};
+
+/// The mean distance between thresholds, at least 1 / (m + 1).
+double meanStep(const std::vector<int64_t> &thresholds) {
+  const int64_t m = static_cast<int64_t>(thresholds.size());
+  const double step =
+      m >= 2 ? double(thresholds.back() - thresholds.front()) / double(m - 1)
+             : 1.0;
+  return std::max(step, 1.0 / double(m + 1));
+}
+
+/// The exact slope interval (amin, amax) of the staircase: for levels
+/// j < k, q climbs k - j between thresholds x_j and x_k.
+Slopes slopesOf(const std::vector<int64_t> &thresholds) {
+  const int64_t m = static_cast<int64_t>(thresholds.size());
+  Slopes s;
+  for (int64_t j = 0; j < m; ++j)
+    for (int64_t k = j + 1; k < m; ++k) {
+      const double dx = double(thresholds[k] - thresholds[j]);
+      s.amin = std::max(s.amin, double(k - j) / (dx + 1));
+      if (dx > 1)
+        s.amax = std::min(s.amax, double(k - j) / (dx - 1));
+    }
+  return s;
 }
 
 } // namespace
@@ -265,30 +309,12 @@ bool fitFixedPoint(const std::vector<int64_t> &thresholds, int64_t gmin,
   const int64_t range = hi - lo;
   const bool wide = form == StageForm::Int64;
   const i128 limit = wide ? i128(INT64_MAX) : i128(INT32_MAX);
-  // Mean distance between thresholds, in accumulator units.
-  double step = m >= 2 ? double(thresholds.back() - thresholds.front()) /
-                             double(m - 1)
-                       : 1.0;
-  if (step < 1.0 / double(m + 1))
-    step = 1.0 / double(m + 1);
   // The slope (in units of 2^shift) must lie in (amin, amax): for levels
-  // j < k, q climbs k - j between thresholds x_j and x_k. The mean step
-  // guess usually lands inside; steps below one accumulator unit (several
-  // levels at once) need the exact interval, computed on demand.
-  double amin = -1, amax = -1;
-  auto slopeBounds = [&]() {
-    amin = 0;
-    amax = 1e300;
-    for (int64_t j = 0; j < m; ++j)
-      for (int64_t k = j + 1; k < m; ++k) {
-        const double dx = double(thresholds[k] - thresholds[j]);
-        amin = std::max(amin, double(k - j) / (dx + 1));
-        if (dx > 1)
-          amax = std::min(amax, double(k - j) / (dx - 1));
-      }
-    if (m == 1)
-      amin = 0;
-  };
+  // j < k, q climbs k - j between thresholds x_j and x_k. The guess from
+  // the mean step usually lands inside; steps below one accumulator unit
+  // (several levels at once) need the exact interval, computed on demand.
+  std::optional<Slopes> bounds;
+  const double step = meanStep(thresholds);
   auto tryFit = [&](int s, int64_t a) {
     if (a < 1 || a > UINT32_MAX || i128(range) * a > limit)
       return false;
@@ -313,8 +339,9 @@ bool fitFixedPoint(const std::vector<int64_t> &thresholds, int64_t gmin,
     return true;
   };
   if (form == StageForm::Float) {
-    slopeBounds();
-    if (!fitFloat(thresholds, amin, amax, step, out))
+    bounds = slopesOf(thresholds);
+    if (!fitFloat(thresholds, lo, true, bounds->amin, bounds->amax, step,
+                  out.fa, out.fb))
       return false;
     out.lo = static_cast<int32_t>(lo);
     out.hi = static_cast<int32_t>(hi);
@@ -327,9 +354,10 @@ bool fitFixedPoint(const std::vector<int64_t> &thresholds, int64_t gmin,
       for (int d : {0, 1, -1, 2, -2, 3, -3})
         if (tryFit(s, std::llround(base) + d))
           return true;
-    if (amin < 0)
-      slopeBounds();
-    const double lowA = std::ldexp(amin, s), highA = std::ldexp(amax, s);
+    if (!bounds)
+      bounds = slopesOf(thresholds);
+    const double lowA = std::ldexp(bounds->amin, s),
+                 highA = std::ldexp(bounds->amax, s);
     if (lowA >= 4294967295.0 || double(range) * lowA > double(limit))
       continue;
     const int64_t first = static_cast<int64_t>(std::floor(lowA)) + 1;
@@ -340,6 +368,32 @@ bool fitFixedPoint(const std::vector<int64_t> &thresholds, int64_t gmin,
         return true;
   }
   return false;
+}
+
+int64_t SaturatingFloat::apply(int64_t acc) const {
+  const float q = std::floor(std::fma(static_cast<float>(acc), a, b));
+  return std::clamp<int64_t>(static_cast<int64_t>(q), 0, top);
+}
+
+bool fitSaturatingFloat(const std::vector<int64_t> &thresholds,
+                        SaturatingFloat &out) {
+  const int64_t m = static_cast<int64_t>(thresholds.size());
+  out = SaturatingFloat{};
+  if (m > 255)
+    return false;
+  out.top = static_cast<int32_t>(m);
+  if (m == 0)
+    return true; // always 0
+  // The slopes around the mean step first, the exact interval (quadratic
+  // in the levels) only when they fail.
+  const double step = meanStep(thresholds);
+  if (!fitFloat(thresholds, 0, false, -1, -1, step, out.a, out.b)) {
+    const Slopes bounds = slopesOf(thresholds);
+    if (!fitFloat(thresholds, 0, false, bounds.amin, bounds.amax, step, out.a,
+                  out.b))
+      return false;
+  }
+  return true;
 }
 
 void OutputStage::buildFast() {
@@ -435,6 +489,22 @@ void OutputStage::buildFast() {
         f.addAtZero[ch] = static_cast<int32_t>(
             std::clamp<int64_t>(addAtZero, INT32_MIN, INT32_MAX));
       }
+    }
+    // The saturating form, where every channel starts at 0 and has one.
+    f.sa.assign(padded, 0.0f);
+    f.sb.assign(padded, 0.0f);
+    f.top8.assign(padded + 64, 0);
+    f.saturating = true;
+    for (int64_t ch = 0; ch < channels_ && f.saturating; ++ch) {
+      SaturatingFloat sf;
+      auto same = [&](int64_t p) { return sf.apply(p) == finish(p, ch); };
+      f.saturating = gmins[ch] == 0 && fitSaturatingFloat(steps[ch], sf) &&
+                     same(INT32_MIN) && same(INT32_MAX);
+      for (size_t k = 0; f.saturating && k < steps[ch].size(); ++k)
+        f.saturating = same(steps[ch][k]) && same(steps[ch][k] + 1);
+      f.sa[ch] = sf.a;
+      f.sb[ch] = sf.b;
+      f.top8[ch] = static_cast<uint8_t>(sf.top);
     }
     fast_ = std::move(f);
     hasFast_ = true;

@@ -77,6 +77,10 @@ void expectFastExact(const OutputStage &s, std::mt19937 &rng) {
       p = std::clamp<int64_t>(p, INT32_MIN, INT32_MAX);
       ASSERT_EQ(applyFast(*f, ch, p), s.finish(p, ch))
           << "channel " << ch << " acc " << p;
+      if (f->saturating)
+        ASSERT_EQ(cpu::saturatingOutput(*f, ch, static_cast<int32_t>(p)),
+                  s.finish(p, ch))
+            << "saturating form, channel " << ch << " acc " << p;
     }
   }
 }
@@ -96,6 +100,46 @@ TEST(OutputStage, V1StepsOfEveryScaleHaveAnExactFastForm) {
         OutputStage::v1(v1Layer(bits, t, steps), outType(t.size(), bits, false));
     expectFastExact(s, rng);
   }
+}
+
+TEST(OutputStage, UnsignedStagesHaveTheSaturatingForm) {
+  // What the zoo's v1 layers look like: thresholds in the thousands,
+  // steps from a few units to hundreds, 1 to 4 bits. (Steps below about
+  // one unit need slopes of 1 or more, whose results could leave int32:
+  // those keep the clamped forms, V1StepsOfEveryScaleHaveAnExactFastForm.)
+  std::mt19937 rng(7);
+  for (int bits : {1, 2, 4}) {
+    std::vector<int64_t> t;
+    std::vector<float> steps;
+    for (int ch = 0; ch < 64; ++ch) {
+      steps.push_back(std::ldexp(1.0f + float(rng() % 1000) / 1000.0f,
+                                 static_cast<int>(rng() % 8) + 1));
+      t.push_back(static_cast<int64_t>(rng() % 20001) - 10000);
+    }
+    OutputStage s =
+        OutputStage::v1(v1Layer(bits, t, steps), outType(t.size(), bits, false));
+    ASSERT_NE(s.fast(), nullptr);
+    EXPECT_TRUE(s.fast()->saturating) << bits << " bits";
+    expectFastExact(s, rng);
+  }
+}
+
+TEST(OutputStage, SaturatingFormsStayInsideInt32) {
+  // Two levels per unit need slopes of 2: fma results would pass 2^31,
+  // where the conversion back to int32 overflows: no saturating form.
+  cpu::SaturatingFloat f;
+  EXPECT_FALSE(cpu::fitSaturatingFloat({0, 0, 1, 1}, f));
+  // One level per unit: slopes between 1/2 and 1 do.
+  ASSERT_TRUE(cpu::fitSaturatingFloat({0, 1, 2, 3}, f));
+  EXPECT_LT(std::fabs(double(f.a)) * 2147483648.0 + std::fabs(double(f.b)),
+            2147483648.0);
+  ASSERT_TRUE(cpu::fitSaturatingFloat({0, 2, 4, 6}, f));
+  // Thresholds 0, 2, 4, 6: the level is ceil(x / 2), from 0 to 4.
+  for (int64_t x : {int64_t(INT32_MIN), int64_t(-3), int64_t(-1), int64_t(0),
+                    int64_t(1), int64_t(2), int64_t(3), int64_t(6), int64_t(7),
+                    int64_t(8), int64_t(INT32_MAX)})
+    EXPECT_EQ(f.apply(x), x <= 0 ? 0 : std::min<int64_t>((x + 1) / 2, 4))
+        << "acc " << x;
 }
 
 TEST(OutputStage, V1ActivationOffHasNoFastForm) {
