@@ -163,10 +163,10 @@ SeparableOp::SeparableOp(const OpContext &ctx) : k_(ctx.kernels) {
   d8Stride_ = roundUp(c, 4);
   // The uint8 product saves about c * f / 64 cycles a pixel, the split
   // costs about c plus the residuals: measured per layer (bench/README.md),
-  // the hybrid form wins from 128 input channels, and from 64 with 128
-  // outputs (AkidaNet's separable_4, MobileNet's separable_2: 8 to 9%
-  // faster), not at 64 x 64 (DS-CNN: 17% slower) nor at 32 x 64.
-  hybrid_ = c >= 128 || (c >= 64 && f >= 128);
+  // the hybrid form wins from 64 input channels (DS-CNN's 64 x 64: 7%
+  // faster, AkidaNet's separable_4 and MobileNet's separable_2 at 64 x 128:
+  // 8 to 9%), not at 32 x 64 (MobileNet's separable_1: 36% slower).
+  hybrid_ = c >= 64;
   fPad_ = roundUp(f, 32); // ResidualSums::wStride
   if (hybrid_) {
     wc_.assign(c * fPad_, 0);

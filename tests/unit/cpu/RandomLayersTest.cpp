@@ -397,7 +397,7 @@ namespace {
 
 // The draws above stop at 64 channels. Separable layers of 64 to 192 input
 // channels reach the byte-pair depthwise rows (whole 64-channel vectors)
-// and, from 128 channels, the hybrid pointwise form with its residual sums.
+// and the hybrid pointwise form with its residual sums.
 TEST(RandomWideSeparable, ForwardEqualsReference) {
   Gen g(4242);
   int models = 0, pairs = 0, hybrid = 0;
