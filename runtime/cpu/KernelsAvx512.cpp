@@ -562,6 +562,9 @@ AKIDA_AVX512 bool splitInt16(const SplitInt16 &s) {
   const __m256i bias = _mm256_set1_epi8(static_cast<char>(0x80));
   const __m512i plus128 = _mm512_set1_epi16(128);
   const __m512i max8 = _mm512_set1_epi16(255);
+  // Local copies: the residual stores cannot alias them.
+  const int16_t *const center = s.center;
+  int32_t *const chan = s.chan, *const val = s.val;
   for (int64_t p = 0; p < s.pixels; ++p) {
     if (n + s.c > s.capacity)
       return false;
@@ -571,7 +574,7 @@ AKIDA_AVX512 bool splitInt16(const SplitInt16 &s) {
     for (int64_t c0 = 0; c0 < s.d8Stride; c0 += 32) {
       const __mmask32 m = mask32(s.c - c0);
       const __m512i dv = _mm512_maskz_loadu_epi16(m, d + c0);
-      const __m512i e = _mm512_subs_epi16(dv, _mm512_loadu_si512(s.center + c0));
+      const __m512i e = _mm512_subs_epi16(dv, _mm512_loadu_si512(center + c0));
       const __m256i sat = _mm512_cvtsepi16_epi8(e);
       _mm256_mask_storeu_epi8(o + c0, mask32(s.d8Stride - c0),
                               _mm256_maskz_mov_epi8(m, _mm256_xor_si256(sat, bias)));
@@ -579,9 +582,9 @@ AKIDA_AVX512 bool splitInt16(const SplitInt16 &s) {
           m, _mm512_add_epi16(e, plus128), max8);
       while (out) {
         const int64_t ch = c0 + __builtin_ctz(out);
-        const int32_t v = int32_t(d[ch]) - s.center[ch];
-        s.chan[n] = static_cast<int32_t>(ch);
-        s.val[n] = v - std::clamp(v, -128, 127);
+        const int32_t v = int32_t(d[ch]) - center[ch];
+        chan[n] = static_cast<int32_t>(ch);
+        val[n] = v - std::clamp(v, -128, 127);
         ++n;
         out &= out - 1;
       }
