@@ -562,6 +562,8 @@ AKIDA_AVX512 bool splitInt16(const SplitInt16 &s) {
   const __m256i bias = _mm256_set1_epi8(static_cast<char>(0x80));
   const __m512i plus128 = _mm512_set1_epi16(128);
   const __m512i max8 = _mm512_set1_epi16(255);
+  const __m512i bias64 = _mm512_set1_epi8(static_cast<char>(0x80));
+  const __m512i lanes = _mm512_setr_epi64(0, 2, 4, 6, 1, 3, 5, 7);
   // Local copies: the residual stores cannot alias them.
   const int16_t *const center = s.center;
   int32_t *const chan = s.chan, *const val = s.val;
@@ -571,7 +573,33 @@ AKIDA_AVX512 bool splitInt16(const SplitInt16 &s) {
     s.rowStart[p] = static_cast<int32_t>(n);
     const int16_t *d = s.d + p * s.dStride;
     uint8_t *o = s.d8 + p * s.d8Stride;
-    for (int64_t c0 = 0; c0 < s.d8Stride; c0 += 32) {
+    int64_t c0 = 0;
+    // Whole 64-channel blocks: both halves saturated by one pack (whose
+    // 128-bit lanes interleave them, put back in order by one permute) and
+    // stored unmasked, one mask test for the 64.
+    for (; c0 + 64 <= s.c; c0 += 64) {
+      const __m512i e0 = _mm512_subs_epi16(_mm512_loadu_si512(d + c0),
+                                           _mm512_loadu_si512(center + c0));
+      const __m512i e1 = _mm512_subs_epi16(_mm512_loadu_si512(d + c0 + 32),
+                                           _mm512_loadu_si512(center + c0 + 32));
+      const __m512i sat = _mm512_permutexvar_epi64(
+          lanes, _mm512_packs_epi16(e0, e1));
+      _mm512_storeu_si512(o + c0, _mm512_xor_si512(sat, bias64));
+      uint64_t out = _kor_mask64(
+          _mm512_cmpgt_epu16_mask(_mm512_add_epi16(e0, plus128), max8),
+          _kshiftli_mask64(
+              _mm512_cmpgt_epu16_mask(_mm512_add_epi16(e1, plus128), max8),
+              32));
+      while (out) {
+        const int64_t ch = c0 + __builtin_ctzll(out);
+        const int32_t v = int32_t(d[ch]) - center[ch];
+        chan[n] = static_cast<int32_t>(ch);
+        val[n] = v - std::clamp(v, -128, 127);
+        ++n;
+        out &= out - 1;
+      }
+    }
+    for (; c0 < s.d8Stride; c0 += 32) {
       const __mmask32 m = mask32(s.c - c0);
       const __m512i dv = _mm512_maskz_loadu_epi16(m, d + c0);
       const __m512i e = _mm512_subs_epi16(dv, _mm512_loadu_si512(center + c0));
