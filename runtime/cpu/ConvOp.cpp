@@ -280,17 +280,19 @@ void ConvOp::run(const Frame &frame) const {
     const int64_t rowBytes = padW_ * c;
     const int64_t left = s_.pl * c, inner = s_.w * c;
     std::memset(padded, pad, s_.pt * rowBytes);
-    for (int64_t y = 0; y < s_.h; ++y) {
-      uint8_t *row = padded + (s_.pt + y) * rowBytes;
-      std::memset(row, pad, left);
-      const uint8_t *src = x + y * inner;
-      if (offset_)
-        for (int64_t i = 0; i < inner; ++i)
-          row[left + i] = src[i] ^ 0x80;
-      else
-        std::memcpy(row + left, src, inner);
-      std::memset(row + left + inner, pad, rowBytes - left - inner);
-    }
+    parallelFor(frame, s_.h, 16, [&](int64_t y0, int64_t y1) {
+      for (int64_t y = y0; y < y1; ++y) {
+        uint8_t *row = padded + (s_.pt + y) * rowBytes;
+        std::memset(row, pad, left);
+        const uint8_t *src = x + y * inner;
+        if (offset_)
+          for (int64_t i = 0; i < inner; ++i)
+            row[left + i] = src[i] ^ 0x80;
+        else
+          std::memcpy(row + left, src, inner);
+        std::memset(row + left + inner, pad, rowBytes - left - inner);
+      }
+    });
     std::memset(padded + (s_.pt + s_.h) * rowBytes, pad,
                 (padH_ - s_.pt - s_.h) * rowBytes);
     // The slack after the plane: the last window row's 4-byte groups reach
