@@ -454,13 +454,19 @@ AKIDA_AVX512 void dwRowNarrow(const DepthwiseRow &d) {
 /// inputs of two taps, interleaved byte by byte, by their interleaved
 /// weights and adds each channel's two products into int16 (DepthwiseRow::
 /// pairWeights); taps outside the input read zeros (masked loads).
-template <int KH, int KW>
+template <int KH, int KW, bool FULL>
 AKIDA_AVX512 void dwRowPairs(const DepthwiseRow &d) {
   constexpr int T = KH * KW, P = (T + 1) / 2;
   const int64_t iy0 = d.oy * d.sh - d.pt;
   bool rowIn[KH];
-  for (int i = 0; i < KH; ++i)
+  bool allRows = true;
+  for (int i = 0; i < KH; ++i) {
     rowIn[i] = iy0 + i >= 0 && iy0 + i < d.h;
+    allRows = allRows && rowIn[i];
+  }
+  int64_t off[T]; // of each tap from the window's corner
+  for (int t = 0; t < T; ++t)
+    off[t] = ((iy0 + t / KW) * d.w + t % KW) * d.c;
   // The int16 sums of bytes 0-7 (lo) and 8-15 (hi) of each 16-channel lane,
   // back into channel order.
   const __m512i first = _mm512_setr_epi64(0, 1, 8, 9, 2, 3, 10, 11);
@@ -478,14 +484,23 @@ AKIDA_AVX512 void dwRowPairs(const DepthwiseRow &d) {
     for (int64_t ox = 0; ox < d.ow; ++ox) {
       const int64_t ix0 = ox * d.sw - d.pl;
       __m512i x[2 * P];
+      if (allRows && ix0 >= 0 && ix0 + KW <= d.w) { // inside: fixed offsets
+        const uint8_t *base = d.x + ix0 * d.c + c0;
 #pragma GCC unroll 26
-      for (int t = 0; t < 2 * P; ++t) {
-        const int i = t / KW, j = t % KW;
-        const int64_t ix = ix0 + j;
-        x[t] = t < T && rowIn[i] && ix >= 0 && ix < d.w
-                   ? _mm512_maskz_loadu_epi8(
-                         m, d.x + ((iy0 + i) * d.w + ix) * d.c + c0)
-                   : _mm512_setzero_si512();
+        for (int t = 0; t < 2 * P; ++t)
+          x[t] = t >= T ? _mm512_setzero_si512()
+                 : FULL ? _mm512_loadu_si512(base + off[t])
+                        : _mm512_maskz_loadu_epi8(m, base + off[t]);
+      } else {
+#pragma GCC unroll 26
+        for (int t = 0; t < 2 * P; ++t) {
+          const int i = t / KW, j = t % KW;
+          const int64_t ix = ix0 + j;
+          x[t] = t < T && rowIn[i] && ix >= 0 && ix < d.w
+                     ? _mm512_maskz_loadu_epi8(
+                           m, d.x + ((iy0 + i) * d.w + ix) * d.c + c0)
+                     : _mm512_setzero_si512();
+        }
       }
       __m512i lo = _mm512_setzero_si512(), hi = _mm512_setzero_si512();
 #pragma GCC unroll 13
@@ -496,9 +511,17 @@ AKIDA_AVX512 void dwRowPairs(const DepthwiseRow &d) {
         hi = _mm512_add_epi16(
             hi, _mm512_maddubs_epi16(_mm512_unpackhi_epi8(a, b), whi[k]));
       }
-      storeNarrow(d, ox, c0, _mm512_permutex2var_epi64(lo, first, hi));
+      const __m512i v0 = _mm512_permutex2var_epi64(lo, first, hi);
+      const __m512i v1 = _mm512_permutex2var_epi64(lo, second, hi);
+      if (FULL) { // whole rows of 64 channels (out16Stride = c)
+        int16_t *o = d.out16 + ox * d.out16Stride + c0;
+        _mm512_storeu_si512(o, v0);
+        _mm512_storeu_si512(o + 32, v1);
+        continue;
+      }
+      storeNarrow(d, ox, c0, v0);
       if (c0 + 32 < d.cPad)
-        storeNarrow(d, ox, c0 + 32, _mm512_permutex2var_epi64(lo, second, hi));
+        storeNarrow(d, ox, c0 + 32, v1);
     }
   }
 }
@@ -508,7 +531,8 @@ AKIDA_AVX512 void depthwiseRow(const DepthwiseRow &d) {
   if (d.kh * d.kw > kMaxTaps)
     return portableKernels().depthwiseRow(d);
   if (d.pairWeights && d.out16 && !d.padValue && d.kh == 3 && d.kw == 3)
-    return dwRowPairs<3, 3>(d);
+    return d.c % 64 == 0 && d.out16Stride == d.c ? dwRowPairs<3, 3, true>(d)
+                                                 : dwRowPairs<3, 3, false>(d);
   // Channel counts that fill every vector load need no masks.
   if (d.narrow && d.kh == 3 && d.kw == 3) {
     if (d.c % 64 == 0)
