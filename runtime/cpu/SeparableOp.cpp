@@ -110,6 +110,7 @@ private:
   std::unique_ptr<Epilogue> hybridEpilogue() const;
   ElemKind outKind_;
   bool wholeFrame_ = false;
+  int64_t parts_ = 1, partPixels_ = 0; ///< whole frames: split parts
   bool hybrid_ = false; ///< whether the hybrid form pays (see constructor)
   int64_t bandRows_ = 1;
   int mrMax_ = 1;
@@ -197,6 +198,10 @@ SeparableOp::SeparableOp(const OpContext &ctx) : k_(ctx.kernels) {
     bandRows_ = std::clamp<int64_t>((target + s_.ow - 1) / s_.ow, 1, s_.oh);
   } else {
     bandRows_ = s_.oh;
+    // Parts of the frame split and multiplied on their own, in parallel
+    // when the frame is (at least two tiles of pixels each).
+    parts_ = std::clamp<int64_t>(pixels / (2 * mrMax_), 1, 4);
+    partPixels_ = (pixels + parts_ - 1) / parts_;
   }
   // Scratch: tile row pointers, tile sums, one row of depthwise sums and,
   // when banded, the band's d in both forms.
@@ -209,7 +214,7 @@ SeparableOp::SeparableOp(const OpContext &ctx) : k_(ctx.kernels) {
   const int64_t esize = elemSize(outKind_);
   dOff_ = 0;
   splitOff_ = wholeFrame_ ? roundUp(dBytes + 64, 64) : 0;
-  convOff_ = splitOff_ + (wholeFrame_ ? splitBytes(pixels) : 0);
+  convOff_ = splitOff_ + (wholeFrame_ ? parts_ * splitBytes(partPixels_) : 0);
   sumsOff_ = convOff_ + (s_.pool == PoolType::Max
                              ? roundUp(pixels * f * esize, 64)
                              : 0);
@@ -418,16 +423,28 @@ void SeparableOp::run(const Frame &frame) const {
     parallelFor(frame, s_.oh, 4, [&](int64_t r0, int64_t r1) {
       depthwise(frame, x, r0, r1, d + r0 * s_.ow * dStride_);
     });
-    const DView v = split(d, 0, pixels, splitAt(tmp + splitOff_, pixels));
-    int64_t chunk = pixels;
-    if (frame.parallel && !sums)
-      chunk = std::max<int64_t>(roundUp(pixels / 4 + 1, mrMax_), 2 * mrMax_);
-    const int64_t chunks = (pixels + chunk - 1) / chunk;
-    parallelFor(frame, blocks * chunks, 1, [&](int64_t i0, int64_t i1) {
+    // One part on one thread; on several, parts split in parallel, then
+    // (block, part) products (a global sum keeps each block on one task).
+    const int64_t parts = frame.parallel ? parts_ : 1;
+    const int64_t n = frame.parallel ? partPixels_ : pixels;
+    const size_t partBytes = splitBytes(n);
+    DView views[4];
+    parallelFor(frame, parts, 1, [&](int64_t k0, int64_t k1) {
+      for (int64_t k = k0; k < k1; ++k) {
+        const int64_t p0 = k * n, m = std::min(pixels, p0 + n) - p0;
+        views[k] = split(d + p0 * dStride_, p0, m,
+                         splitAt(tmp + splitOff_ + k * partBytes, m));
+      }
+    });
+    const int64_t items = sums ? blocks : blocks * parts;
+    parallelFor(frame, items, 1, [&](int64_t i0, int64_t i1) {
       for (int64_t i = i0; i < i1; ++i) {
-        const int b = static_cast<int>(i / chunks);
-        const int64_t p0 = (i % chunks) * chunk;
-        pointwise(frame, v, b, p0, std::min(pixels, p0 + chunk), dst, sums);
+        const int b = static_cast<int>(sums ? i : i / parts);
+        const int64_t kFirst = sums ? 0 : i % parts;
+        const int64_t kEnd = sums ? parts : kFirst + 1;
+        for (int64_t k = kFirst; k < kEnd; ++k)
+          pointwise(frame, views[k], b, k * n, std::min(pixels, (k + 1) * n),
+                    dst, sums);
       }
     });
   } else {
