@@ -46,4 +46,18 @@ std::vector<int8_t> pairedDepthwiseWeights(const int16_t *weights, int taps,
   return out;
 }
 
+bool depthwiseRowByRow(const DepthwiseRow &d,
+                       void (*one)(const DepthwiseRow &)) {
+  if (d.rows <= 1)
+    return false;
+  DepthwiseRow r = d;
+  r.rows = 1;
+  for (int64_t i = 0; i < d.rows; ++i) {
+    r.oy = d.oy + i;
+    r.out16 = d.out16 + i * d.ow * d.out16Stride;
+    one(r);
+  }
+  return true;
+}
+
 } // namespace akida::cpu

@@ -82,6 +82,9 @@ struct DepthwiseRow {
   int64_t h = 0, w = 0, c = 0;
   int kh = 1, kw = 1, sh = 1, sw = 1, pt = 0, pl = 0;
   int64_t oy = 0, ow = 0;
+  /// Output rows oy .. oy + rows - 1 (more than one only with out16: row r
+  /// at out16 + r * ow * out16Stride).
+  int64_t rows = 1;
   const int16_t *weights = nullptr; ///< [kh * kw][cPad], zero beyond c
   int64_t cPad = 0;                 ///< c rounded up to 32
   uint8_t padValue = 0;             ///< what positions outside the input read
@@ -105,6 +108,11 @@ struct DepthwiseRow {
 /// within int8), for c channels.
 std::vector<int8_t> pairedDepthwiseWeights(const int16_t *weights, int taps,
                                            int64_t c, int64_t cPad);
+
+/// Runs `one` (a kernel of one output row) on each row of `d`: for the
+/// kernels without a loop over rows of their own. Returns false when d has
+/// a single row (the caller then computes it).
+bool depthwiseRowByRow(const DepthwiseRow &d, void (*one)(const DepthwiseRow &));
 
 /// Splits int16 values d, centred on a per-channel value o (e = d - o), into
 /// their int8 saturation, stored as uint8 (sat(e) + 128, rows of d8Stride

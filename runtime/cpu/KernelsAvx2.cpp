@@ -218,6 +218,8 @@ AKIDA_AVX2 void requant(const RequantTile &t) {
 }
 
 AKIDA_AVX2 void depthwiseRow(const DepthwiseRow &d) {
+  if (depthwiseRowByRow(d, depthwiseRow))
+    return;
   const int64_t step = d.narrow ? 16 : 8;
   const int64_t full = d.c / step * step;
   for (int64_t ox = 0; ox < d.ow; ++ox) {

@@ -457,71 +457,78 @@ AKIDA_AVX512 void dwRowNarrow(const DepthwiseRow &d) {
 template <int KH, int KW, bool FULL>
 AKIDA_AVX512 void dwRowPairs(const DepthwiseRow &d) {
   constexpr int T = KH * KW, P = (T + 1) / 2;
-  const int64_t iy0 = d.oy * d.sh - d.pt;
-  bool rowIn[KH];
-  bool allRows = true;
-  for (int i = 0; i < KH; ++i) {
-    rowIn[i] = iy0 + i >= 0 && iy0 + i < d.h;
-    allRows = allRows && rowIn[i];
-  }
-  int64_t off[T]; // of each tap from the window's corner
-  for (int t = 0; t < T; ++t)
-    off[t] = ((iy0 + t / KW) * d.w + t % KW) * d.c;
   // The int16 sums of bytes 0-7 (lo) and 8-15 (hi) of each 16-channel lane,
   // back into channel order.
   const __m512i first = _mm512_setr_epi64(0, 1, 8, 9, 2, 3, 10, 11);
   const __m512i second = _mm512_setr_epi64(4, 5, 12, 13, 6, 7, 14, 15);
-  for (int64_t c0 = 0; c0 < d.cPad; c0 += 64) {
-    const int64_t left = d.c - c0;
-    const __mmask64 m = left >= 64 ? ~__mmask64(0) : (__mmask64(1) << left) - 1;
-    const int8_t *pw = d.pairWeights + (c0 / 64) * P * 128;
-    __m512i wlo[P], whi[P];
-#pragma GCC unroll 13
-    for (int k = 0; k < P; ++k) {
-      wlo[k] = _mm512_loadu_si512(pw + k * 128);
-      whi[k] = _mm512_loadu_si512(pw + k * 128 + 64);
+  // Row by row (the window's input rows stay in L1 across the channel
+  // blocks), each block's weights in registers along the row.
+  for (int64_t row = 0; row < d.rows; ++row) {
+    const int64_t iy0 = (d.oy + row) * d.sh - d.pt;
+    bool rowIn[KH];
+    bool allRows = true;
+    for (int i = 0; i < KH; ++i) {
+      rowIn[i] = iy0 + i >= 0 && iy0 + i < d.h;
+      allRows = allRows && rowIn[i];
     }
-    for (int64_t ox = 0; ox < d.ow; ++ox) {
-      const int64_t ix0 = ox * d.sw - d.pl;
-      __m512i x[2 * P];
-      if (allRows && ix0 >= 0 && ix0 + KW <= d.w) { // inside: fixed offsets
-        const uint8_t *base = d.x + ix0 * d.c + c0;
-#pragma GCC unroll 26
-        for (int t = 0; t < 2 * P; ++t)
-          x[t] = t >= T ? _mm512_setzero_si512()
-                 : FULL ? _mm512_loadu_si512(base + off[t])
-                        : _mm512_maskz_loadu_epi8(m, base + off[t]);
-      } else {
-#pragma GCC unroll 26
-        for (int t = 0; t < 2 * P; ++t) {
-          const int i = t / KW, j = t % KW;
-          const int64_t ix = ix0 + j;
-          x[t] = t < T && rowIn[i] && ix >= 0 && ix < d.w
-                     ? _mm512_maskz_loadu_epi8(
-                           m, d.x + ((iy0 + i) * d.w + ix) * d.c + c0)
-                     : _mm512_setzero_si512();
-        }
-      }
-      __m512i lo = _mm512_setzero_si512(), hi = _mm512_setzero_si512();
+    int64_t off[T]; // of each tap from the window's corner
+    for (int t = 0; t < T; ++t)
+      off[t] = ((iy0 + t / KW) * d.w + t % KW) * d.c;
+    int16_t *out16 = d.out16 + row * d.ow * d.out16Stride;
+    for (int64_t c0 = 0; c0 < d.cPad; c0 += 64) {
+      const int64_t left = d.c - c0;
+      const __mmask64 m =
+          left >= 64 ? ~__mmask64(0) : (__mmask64(1) << left) - 1;
+      const int8_t *pw = d.pairWeights + (c0 / 64) * P * 128;
+      __m512i wlo[P], whi[P];
 #pragma GCC unroll 13
       for (int k = 0; k < P; ++k) {
-        const __m512i a = x[2 * k], b = x[2 * k + 1];
-        lo = _mm512_add_epi16(
-            lo, _mm512_maddubs_epi16(_mm512_unpacklo_epi8(a, b), wlo[k]));
-        hi = _mm512_add_epi16(
-            hi, _mm512_maddubs_epi16(_mm512_unpackhi_epi8(a, b), whi[k]));
+        wlo[k] = _mm512_loadu_si512(pw + k * 128);
+        whi[k] = _mm512_loadu_si512(pw + k * 128 + 64);
       }
-      const __m512i v0 = _mm512_permutex2var_epi64(lo, first, hi);
-      const __m512i v1 = _mm512_permutex2var_epi64(lo, second, hi);
-      if (FULL) { // whole rows of 64 channels (out16Stride = c)
-        int16_t *o = d.out16 + ox * d.out16Stride + c0;
-        _mm512_storeu_si512(o, v0);
-        _mm512_storeu_si512(o + 32, v1);
-        continue;
+      for (int64_t ox = 0; ox < d.ow; ++ox) {
+        const int64_t ix0 = ox * d.sw - d.pl;
+        __m512i x[2 * P];
+        if (allRows && ix0 >= 0 && ix0 + KW <= d.w) { // inside: fixed offsets
+          const uint8_t *base = d.x + ix0 * d.c + c0;
+#pragma GCC unroll 26
+          for (int t = 0; t < 2 * P; ++t)
+            x[t] = t >= T ? _mm512_setzero_si512()
+                   : FULL ? _mm512_loadu_si512(base + off[t])
+                          : _mm512_maskz_loadu_epi8(m, base + off[t]);
+        } else {
+#pragma GCC unroll 26
+          for (int t = 0; t < 2 * P; ++t) {
+            const int i = t / KW, j = t % KW;
+            const int64_t ix = ix0 + j;
+            x[t] = t < T && rowIn[i] && ix >= 0 && ix < d.w
+                       ? _mm512_maskz_loadu_epi8(
+                             m, d.x + ((iy0 + i) * d.w + ix) * d.c + c0)
+                       : _mm512_setzero_si512();
+          }
+        }
+        __m512i lo = _mm512_setzero_si512(), hi = _mm512_setzero_si512();
+#pragma GCC unroll 13
+        for (int k = 0; k < P; ++k) {
+          const __m512i a = x[2 * k], b = x[2 * k + 1];
+          lo = _mm512_add_epi16(
+              lo, _mm512_maddubs_epi16(_mm512_unpacklo_epi8(a, b), wlo[k]));
+          hi = _mm512_add_epi16(
+              hi, _mm512_maddubs_epi16(_mm512_unpackhi_epi8(a, b), whi[k]));
+        }
+        const __m512i v0 = _mm512_permutex2var_epi64(lo, first, hi);
+        const __m512i v1 = _mm512_permutex2var_epi64(lo, second, hi);
+        int16_t *o = out16 + ox * d.out16Stride + c0;
+        if (FULL) { // whole rows of 64 channels (out16Stride = c)
+          _mm512_storeu_si512(o, v0);
+          _mm512_storeu_si512(o + 32, v1);
+          continue;
+        }
+        const int64_t room = d.out16Stride - c0; // > 0
+        _mm512_mask_storeu_epi16(o, mask32(room), v0);
+        if (room > 32)
+          _mm512_mask_storeu_epi16(o + 32, mask32(room - 32), v1);
       }
-      storeNarrow(d, ox, c0, v0);
-      if (c0 + 32 < d.cPad)
-        storeNarrow(d, ox, c0 + 32, v1);
     }
   }
 }
@@ -533,6 +540,8 @@ AKIDA_AVX512 void depthwiseRow(const DepthwiseRow &d) {
   if (d.pairWeights && d.out16 && !d.padValue && d.kh == 3 && d.kw == 3)
     return d.c % 64 == 0 && d.out16Stride == d.c ? dwRowPairs<3, 3, true>(d)
                                                  : dwRowPairs<3, 3, false>(d);
+  if (depthwiseRowByRow(d, depthwiseRow))
+    return;
   // Channel counts that fill every vector load need no masks.
   if (d.narrow && d.kh == 3 && d.kw == 3) {
     if (d.c % 64 == 0)

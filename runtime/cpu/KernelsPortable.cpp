@@ -90,6 +90,8 @@ void requant(const RequantTile &t) {
 }
 
 void depthwiseRow(const DepthwiseRow &d) {
+  if (depthwiseRowByRow(d, depthwiseRow))
+    return;
   for (int64_t ox = 0; ox < d.ow; ++ox) {
     int32_t *acc = d.out16 ? d.acc : d.acc + ox * d.cPad;
     std::fill(acc, acc + d.cPad, 0);

@@ -371,11 +371,10 @@ void SeparableOp::depthwise(const Frame &frame, const uint8_t *x, int64_t r0,
   row.acc = acc;
   row.out16Stride = dStride_;
   row.pairWeights = dwPairs_.empty() ? nullptr : dwPairs_.data();
-  for (int64_t oy = r0; oy < r1; ++oy) {
-    row.oy = oy;
-    row.out16 = d + (oy - r0) * s_.ow * dStride_;
-    k_.depthwiseRow(row);
-  }
+  row.oy = r0;
+  row.rows = r1 - r0;
+  row.out16 = d;
+  k_.depthwiseRow(row);
 }
 
 void SeparableOp::pointwise(const Frame &frame, const DView &v, int b,
