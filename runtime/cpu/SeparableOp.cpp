@@ -18,7 +18,8 @@
 //    residuals would exceed an eighth of the values.
 // Large layers go band by band of output rows, so that d stays in cache
 // between the two stages; small layers and globally pooled ones compute d
-// for the whole frame first, then split the pointwise product across
+// for the whole frame first, then split it and run the pointwise product
+// in parts of the frame (up to four, in parallel on several threads) and
 // channel blocks.
 //
 //===----------------------------------------------------------------------===//
