@@ -587,10 +587,10 @@ AKIDA_AVX512 void depthwiseRow(const DepthwiseRow &d) {
 }
 
 AKIDA_AVX512 bool splitInt16(const SplitInt16 &s) {
-  // 32 values a vector: the saturation and a mask of the values outside
-  // int8 ((e + 128) as uint16 above 255, e saturated to int16 keeping its
-  // side); the rare residuals are then taken one by one, exactly, from
-  // d and o.
+  // 64 (or 32) values at a time: the saturation and a mask of the values
+  // outside int8 ((e + 128) as uint16 above 255, e saturated to int16
+  // keeping its side); the rare residuals are then taken one by one,
+  // exactly, from d and o.
   int64_t n = 0;
   const __m256i bias = _mm256_set1_epi8(static_cast<char>(0x80));
   const __m512i plus128 = _mm512_set1_epi16(128);
@@ -600,6 +600,17 @@ AKIDA_AVX512 bool splitInt16(const SplitInt16 &s) {
   // Local copies: the residual stores cannot alias them.
   const int16_t *const center = s.center;
   int32_t *const chan = s.chan, *const val = s.val;
+  // The residuals of the channels c0 + (set bits of out), exactly.
+  auto take = [&](const int16_t *d, int64_t c0, uint64_t out) {
+    while (out) {
+      const int64_t ch = c0 + __builtin_ctzll(out);
+      const int32_t v = int32_t(d[ch]) - center[ch];
+      chan[n] = static_cast<int32_t>(ch);
+      val[n] = v - std::clamp(v, -128, 127);
+      ++n;
+      out &= out - 1;
+    }
+  };
   for (int64_t p = 0; p < s.pixels; ++p) {
     if (n + s.c > s.capacity)
       return false;
@@ -623,14 +634,7 @@ AKIDA_AVX512 bool splitInt16(const SplitInt16 &s) {
           _kshiftli_mask64(
               _mm512_cmpgt_epu16_mask(_mm512_add_epi16(e1, plus128), max8),
               32));
-      while (out) {
-        const int64_t ch = c0 + __builtin_ctzll(out);
-        const int32_t v = int32_t(d[ch]) - center[ch];
-        chan[n] = static_cast<int32_t>(ch);
-        val[n] = v - std::clamp(v, -128, 127);
-        ++n;
-        out &= out - 1;
-      }
+      take(d, c0, out);
     }
     for (; c0 < s.d8Stride; c0 += 32) {
       const __mmask32 m = mask32(s.c - c0);
@@ -639,16 +643,8 @@ AKIDA_AVX512 bool splitInt16(const SplitInt16 &s) {
       const __m256i sat = _mm512_cvtsepi16_epi8(e);
       _mm256_mask_storeu_epi8(o + c0, mask32(s.d8Stride - c0),
                               _mm256_maskz_mov_epi8(m, _mm256_xor_si256(sat, bias)));
-      uint32_t out = _mm512_mask_cmpgt_epu16_mask(
-          m, _mm512_add_epi16(e, plus128), max8);
-      while (out) {
-        const int64_t ch = c0 + __builtin_ctz(out);
-        const int32_t v = int32_t(d[ch]) - center[ch];
-        chan[n] = static_cast<int32_t>(ch);
-        val[n] = v - std::clamp(v, -128, 127);
-        ++n;
-        out &= out - 1;
-      }
+      take(d, c0, _mm512_mask_cmpgt_epu16_mask(
+                      m, _mm512_add_epi16(e, plus128), max8));
     }
   }
   s.rowStart[s.pixels] = static_cast<int32_t>(n);
