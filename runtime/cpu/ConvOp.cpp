@@ -204,8 +204,8 @@ void ConvOp::tiles(const Frame &frame, const uint8_t *x, int b, int64_t y0,
   const int taps = s_.taps();
   const int64_t segment = s_.kw * c; // one kernel row of a window
   auto run = [&](const PackedWeights &w, int64_t p, int m, int64_t step) {
-    runTile(k_, w, b, ptrs, m, acc, *epi_, dst + p * rowStride, rowStride,
-            sums, nullptr, 0, step);
+    runTile(k_, w, b, ptrs, m, acc, *epi_, dst + p * rowStride, rowStride, sums,
+            nullptr, 0, step);
   };
   // m pixels from (oy, ox0) whose windows lie inside the input: one pointer
   // per tap (or per kernel row), the rows evenly spaced.

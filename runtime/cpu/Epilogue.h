@@ -63,7 +63,7 @@ public:
   /// " fused-requant" (-sat for the saturating float form, -f32, -i64 for
   /// those forms) or " exact-stage", for kernel names.
   const char *describe() const {
-    return !fast_                              ? " exact-stage"
+    return !fast_                            ? " exact-stage"
            : fast_->saturating               ? " fused-requant-sat"
            : fast_->form == StageForm::Int64 ? " fused-requant-i64"
            : fast_->form == StageForm::Float ? " fused-requant-f32"

@@ -112,7 +112,8 @@ std::vector<int8_t> pairedDepthwiseWeights(const int16_t *weights, int taps,
 /// Runs `one` (a kernel of one output row) on each row of `d`: for the
 /// kernels without a loop over rows of their own. Returns false when d has
 /// a single row (the caller then computes it).
-bool depthwiseRowByRow(const DepthwiseRow &d, void (*one)(const DepthwiseRow &));
+bool depthwiseRowByRow(const DepthwiseRow &d,
+                       void (*one)(const DepthwiseRow &));
 
 /// Splits int16 values d, centred on a per-channel value o (e = d - o), into
 /// their int8 saturation, stored as uint8 (sat(e) + 128, rows of d8Stride

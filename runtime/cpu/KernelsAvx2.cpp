@@ -143,14 +143,15 @@ AKIDA_AVX2 void requant(const RequantTile &t) {
     const int ch = t.ch0 + j;
     const __m256 a = _mm256_loadu_ps(s.sa.data() + ch);
     const __m256 b = _mm256_loadu_ps(s.sb.data() + ch);
-    const __m128i top = _mm_loadl_epi64(
-        reinterpret_cast<const __m128i *>(s.top8.data() + ch));
-    const __m256i bias = t.accBias ? load8(t.accBias + j) : _mm256_setzero_si256();
+    const __m128i top =
+        _mm_loadl_epi64(reinterpret_cast<const __m128i *>(s.top8.data() + ch));
+    const __m256i bias =
+        t.accBias ? load8(t.accBias + j) : _mm256_setzero_si256();
     for (int r = 0; r < t.rows; ++r) {
-      const __m256i v = _mm256_cvtps_epi32(_mm256_floor_ps(_mm256_fmadd_ps(
-          _mm256_cvtepi32_ps(
-              _mm256_add_epi32(load8(t.acc + r * t.accStride + j), bias)),
-          a, b)));
+      const __m256i v = _mm256_cvtps_epi32(_mm256_floor_ps(
+          _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_add_epi32(
+                              load8(t.acc + r * t.accStride + j), bias)),
+                          a, b)));
       const __m128i p16 = _mm_packs_epi32(_mm256_castsi256_si128(v),
                                           _mm256_extracti128_si256(v, 1));
       _mm_storel_epi64(reinterpret_cast<__m128i *>(t.out + r * t.outStride + j),
@@ -194,8 +195,8 @@ AKIDA_AVX2 void requant(const RequantTile &t) {
       int64_t v = int64_t(t.acc[r * t.accStride + j]) +
                   (t.accBias ? t.accBias[j] : 0);
       if (s.saturating) {
-        t.out[r * t.outStride + j] = static_cast<uint8_t>(saturatingOutput(
-            s, ch, static_cast<int32_t>(v)));
+        t.out[r * t.outStride + j] = static_cast<uint8_t>(
+            saturatingOutput(s, ch, static_cast<int32_t>(v)));
         continue;
       }
       v = std::clamp<int64_t>(v, s.lo[ch], s.hi[ch]) - s.lo[ch];

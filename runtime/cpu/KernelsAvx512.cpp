@@ -134,13 +134,14 @@ storeSaturating(const RequantTile &q, const __m512i (&acc)[MR][NV]) {
     a[v] = _mm512_loadu_ps(s.sa.data() + q.ch0 + v * 16);
     b[v] = _mm512_loadu_ps(s.sb.data() + q.ch0 + v * 16);
     if (Bias)
-      bias[v] = _mm512_maskz_loadu_epi32(mask16(n - v * 16), q.accBias + v * 16);
+      bias[v] =
+          _mm512_maskz_loadu_epi32(mask16(n - v * 16), q.accBias + v * 16);
   }
   const __m512i top = _mm512_maskz_loadu_epi8(m, s.top8.data() + q.ch0);
   // packs/packus work within 128-bit lanes: dword j of lane l holds
   // channels 4l .. 4l + 3 of vector j; this puts them back in order.
-  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10,
-                                          14, 3, 7, 11, 15);
+  const __m512i order =
+      _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
 #pragma GCC unroll 16
   for (int r = 0; r < MR; ++r) {
     __m512i y[4];
@@ -624,10 +625,11 @@ AKIDA_AVX512 bool splitInt16(const SplitInt16 &s) {
     for (; c0 + 64 <= s.c; c0 += 64) {
       const __m512i e0 = _mm512_subs_epi16(_mm512_loadu_si512(d + c0),
                                            _mm512_loadu_si512(center + c0));
-      const __m512i e1 = _mm512_subs_epi16(_mm512_loadu_si512(d + c0 + 32),
-                                           _mm512_loadu_si512(center + c0 + 32));
-      const __m512i sat = _mm512_permutexvar_epi64(
-          lanes, _mm512_packs_epi16(e0, e1));
+      const __m512i e1 =
+          _mm512_subs_epi16(_mm512_loadu_si512(d + c0 + 32),
+                            _mm512_loadu_si512(center + c0 + 32));
+      const __m512i sat =
+          _mm512_permutexvar_epi64(lanes, _mm512_packs_epi16(e0, e1));
       _mm512_storeu_si512(o + c0, _mm512_xor_si512(sat, bias64));
       uint64_t out = _kor_mask64(
           _mm512_cmpgt_epu16_mask(_mm512_add_epi16(e0, plus128), max8),
@@ -643,8 +645,8 @@ AKIDA_AVX512 bool splitInt16(const SplitInt16 &s) {
       const __m256i sat = _mm512_cvtsepi16_epi8(e);
       _mm256_mask_storeu_epi8(o + c0, mask32(s.d8Stride - c0),
                               _mm256_maskz_mov_epi8(m, _mm256_xor_si256(sat, bias)));
-      take(d, c0, _mm512_mask_cmpgt_epu16_mask(
-                      m, _mm512_add_epi16(e, plus128), max8));
+      take(d, c0,
+           _mm512_mask_cmpgt_epu16_mask(m, _mm512_add_epi16(e, plus128), max8));
     }
   }
   s.rowStart[s.pixels] = static_cast<int32_t>(n);

@@ -9,8 +9,9 @@
 //  * hybrid (the usual one): d = o + s + r per input channel, with o a
 //    centre (where the 256 values around it hold most of the channel's d
 //    on the first frame), s = d - o saturated to int8 and a sparse residual
-//    r (nonzero only where |d - o| > 127, a small share of the values). s runs through the uint8 GEMM (s + 128,
-//    the epilogue adding the weights times o - 128) at the full VNNI rate;
+//    r (nonzero only where |d - o| > 127, a small share of the values).
+//    s runs through the uint8 GEMM (s + 128, the epilogue adding the
+//    weights times o - 128) at the full VNNI rate;
 //    the residuals, an event path for the rare large values, are multiplied
 //    by their weight rows once per pixel for all output channels
 //    (residualSums), and the GEMM tiles start from those sums;
@@ -273,8 +274,8 @@ void SeparableOp::calibrate(const Frame &frame, const uint8_t *x) const {
         start = v[i];
       }
     }
-    center_[ch] = static_cast<int16_t>(
-        std::clamp<int64_t>(start + 128, -limit, limit));
+    center_[ch] =
+        static_cast<int16_t>(std::clamp<int64_t>(start + 128, -limit, limit));
   }
   epi8_ = hybridEpilogue();
 }

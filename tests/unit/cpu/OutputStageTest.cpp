@@ -116,8 +116,8 @@ TEST(OutputStage, UnsignedStagesHaveTheSaturatingForm) {
                                  static_cast<int>(rng() % 8) + 1));
       t.push_back(static_cast<int64_t>(rng() % 20001) - 10000);
     }
-    OutputStage s =
-        OutputStage::v1(v1Layer(bits, t, steps), outType(t.size(), bits, false));
+    OutputStage s = OutputStage::v1(v1Layer(bits, t, steps),
+                                    outType(t.size(), bits, false));
     ASSERT_NE(s.fast(), nullptr);
     EXPECT_TRUE(s.fast()->saturating) << bits << " bits";
     expectFastExact(s, rng);

@@ -57,8 +57,8 @@ TEST(SplitInt16, EveryIsaEqualsAPlainLoop) {
     const int wide = static_cast<int>(uni(0, 60)); // percent of wild values
     std::vector<int16_t> center(cPad, 0), d(pixels * dStride + 64, 0);
     for (int64_t ch = 0; ch < c; ++ch)
-      center[ch] = static_cast<int16_t>(
-          uni(0, 9) == 0 ? uni(-32768, 32767) : uni(-3000, 3000));
+      center[ch] = static_cast<int16_t>(uni(0, 9) == 0 ? uni(-32768, 32767)
+                                                       : uni(-3000, 3000));
     for (int64_t p = 0; p < pixels; ++p)
       for (int64_t ch = 0; ch < c; ++ch)
         d[p * dStride + ch] = static_cast<int16_t>(
@@ -69,7 +69,9 @@ TEST(SplitInt16, EveryIsaEqualsAPlainLoop) {
     const int64_t residuals = want.rowStart.back();
     // Room for all of them (and the one pixel's reserve), or too little.
     const bool roomy = uni(0, 3) != 0;
-    const int64_t capacity = roomy ? residuals + c : std::max<int64_t>(0, residuals + c - 1 - uni(0, residuals));
+    const int64_t capacity =
+        roomy ? residuals + c
+              : std::max<int64_t>(0, residuals + c - 1 - uni(0, residuals));
     const bool fits = [&] {
       for (int64_t p = 0; p < pixels; ++p)
         if (want.rowStart[p] + c > capacity)
@@ -100,7 +102,8 @@ TEST(SplitInt16, EveryIsaEqualsAPlainLoop) {
       chan.resize(residuals);
       val.resize(residuals);
       EXPECT_EQ(d8, want.d8) << cpu::isaName(isa) << " trial " << trial;
-      EXPECT_EQ(rowStart, want.rowStart) << cpu::isaName(isa) << " trial " << trial;
+      EXPECT_EQ(rowStart, want.rowStart)
+          << cpu::isaName(isa) << " trial " << trial;
       EXPECT_EQ(chan, want.chan) << cpu::isaName(isa) << " trial " << trial;
       EXPECT_EQ(val, want.val) << cpu::isaName(isa) << " trial " << trial;
     }
