@@ -171,8 +171,12 @@ SeparableOp::SeparableOp(const OpContext &ctx) : k_(ctx.kernels) {
   // costs about c plus the residuals: measured per layer (bench/README.md),
   // the hybrid form wins from 64 input channels (DS-CNN's 64 x 64: 7%
   // faster, AkidaNet's separable_4 and MobileNet's separable_2 at 64 x 128:
-  // 8 to 9%), not at 32 x 64 (MobileNet's separable_1: 36% slower).
-  hybrid_ = c >= 64;
+  // 8 to 9%), not at 32 x 64 (MobileNet's separable_1: 36% slower). Only
+  // with AVX-512 VNNI: AVX2 multiplies 8-bit inputs as two nibbles, no
+  // faster than int16, and its split is the portable one (AkidaNet 5.0 ms
+  // with the int16 form against 7.1 with the hybrid, MobileNet 16.2 against
+  // 18.6, DS-CNN 85 against 156 us).
+  hybrid_ = k_.isa == Isa::Avx512Vnni && c >= 64;
   fPad_ = roundUp(f, 32); // ResidualSums::wStride
   if (hybrid_) {
     wc_.assign(c * fPad_, 0);
