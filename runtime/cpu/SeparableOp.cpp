@@ -174,8 +174,8 @@ SeparableOp::SeparableOp(const OpContext &ctx) : k_(ctx.kernels) {
   // 8 to 9%), not at 32 x 64 (MobileNet's separable_1: 36% slower). Only
   // with AVX-512 VNNI: AVX2 multiplies 8-bit inputs as two nibbles, no
   // faster than int16, and its split is the portable one (AkidaNet 5.0 ms
-  // with the int16 form against 7.1 with the hybrid, MobileNet 16.2 against
-  // 18.6, DS-CNN 85 against 156 us).
+  // with the int16 form against 7.1 with the hybrid, MobileNet about 11
+  // against 19, DS-CNN 86 against 156 us).
   hybrid_ = k_.isa == Isa::Avx512Vnni && c >= 64;
   fPad_ = roundUp(f, 32); // ResidualSums::wStride
   if (hybrid_) {
