@@ -117,6 +117,11 @@ inline __mmask16 mask16(int n) {
                  : (n <= 0 ? __mmask16(0) : __mmask16((1u << n) - 1));
 }
 
+/// The first `n` of 64 lanes (n >= 0).
+inline __mmask64 mask64(int64_t n) {
+  return n >= 64 ? ~__mmask64(0) : (__mmask64(1) << n) - 1;
+}
+
 /// The fused requantization in the saturating float form: per 16 sums a
 /// conversion, a multiply-add and a conversion rounding down; per row, the
 /// NV vectors packed into bytes with saturation (below 0 to 0), clamped to
@@ -126,7 +131,7 @@ AKIDA_AVX512 __attribute__((always_inline)) inline void
 storeSaturating(const RequantTile &q, const __m512i (&acc)[MR][NV]) {
   const FastStage &s = *q.stage;
   const int n = std::min(q.channels, NV * 16);
-  const __mmask64 m = n >= 64 ? ~__mmask64(0) : (__mmask64(1) << n) - 1;
+  const __mmask64 m = mask64(n);
   __m512 a[NV], b[NV];
   __m512i bias[NV];
 #pragma GCC unroll 4
@@ -475,11 +480,8 @@ AKIDA_AVX512 void dwRowPairs(const DepthwiseRow &d) {
     int64_t off[T]; // of each tap from the window's corner
     for (int t = 0; t < T; ++t)
       off[t] = ((iy0 + t / KW) * d.w + t % KW) * d.c;
-    int16_t *out16 = d.out16 + row * d.ow * d.out16Stride;
     for (int64_t c0 = 0; c0 < d.cPad; c0 += 64) {
-      const int64_t left = d.c - c0;
-      const __mmask64 m =
-          left >= 64 ? ~__mmask64(0) : (__mmask64(1) << left) - 1;
+      const __mmask64 m = mask64(d.c - c0);
       const int8_t *pw = d.pairWeights + (c0 / 64) * P * 128;
       __m512i wlo[P], whi[P];
 #pragma GCC unroll 13
@@ -519,16 +521,16 @@ AKIDA_AVX512 void dwRowPairs(const DepthwiseRow &d) {
         }
         const __m512i v0 = _mm512_permutex2var_epi64(lo, first, hi);
         const __m512i v1 = _mm512_permutex2var_epi64(lo, second, hi);
-        int16_t *o = out16 + ox * d.out16Stride + c0;
+        const int64_t pixel = row * d.ow + ox; // of this call's out16
         if (FULL) { // whole rows of 64 channels (out16Stride = c)
+          int16_t *o = d.out16 + pixel * d.out16Stride + c0;
           _mm512_storeu_si512(o, v0);
           _mm512_storeu_si512(o + 32, v1);
           continue;
         }
-        const int64_t room = d.out16Stride - c0; // > 0
-        _mm512_mask_storeu_epi16(o, mask32(room), v0);
-        if (room > 32)
-          _mm512_mask_storeu_epi16(o + 32, mask32(room - 32), v1);
+        storeNarrow(d, pixel, c0, v0);
+        if (c0 + 32 < d.cPad)
+          storeNarrow(d, pixel, c0 + 32, v1);
       }
     }
   }
@@ -593,10 +595,9 @@ AKIDA_AVX512 bool splitInt16(const SplitInt16 &s) {
   // keeping its side); the rare residuals are then taken one by one,
   // exactly, from d and o.
   int64_t n = 0;
-  const __m256i bias = _mm256_set1_epi8(static_cast<char>(0x80));
+  const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80)); // s + 128
   const __m512i plus128 = _mm512_set1_epi16(128);
   const __m512i max8 = _mm512_set1_epi16(255);
-  const __m512i bias64 = _mm512_set1_epi8(static_cast<char>(0x80));
   const __m512i lanes = _mm512_setr_epi64(0, 2, 4, 6, 1, 3, 5, 7);
   // Local copies: the residual stores cannot alias them.
   const int16_t *const center = s.center;
@@ -630,7 +631,7 @@ AKIDA_AVX512 bool splitInt16(const SplitInt16 &s) {
                             _mm512_loadu_si512(center + c0 + 32));
       const __m512i sat =
           _mm512_permutexvar_epi64(lanes, _mm512_packs_epi16(e0, e1));
-      _mm512_storeu_si512(o + c0, _mm512_xor_si512(sat, bias64));
+      _mm512_storeu_si512(o + c0, _mm512_xor_si512(sat, flip));
       uint64_t out = _kor_mask64(
           _mm512_cmpgt_epu16_mask(_mm512_add_epi16(e0, plus128), max8),
           _kshiftli_mask64(
@@ -643,8 +644,10 @@ AKIDA_AVX512 bool splitInt16(const SplitInt16 &s) {
       const __m512i dv = _mm512_maskz_loadu_epi16(m, d + c0);
       const __m512i e = _mm512_subs_epi16(dv, _mm512_loadu_si512(center + c0));
       const __m256i sat = _mm512_cvtsepi16_epi8(e);
-      _mm256_mask_storeu_epi8(o + c0, mask32(s.d8Stride - c0),
-                              _mm256_maskz_mov_epi8(m, _mm256_xor_si256(sat, bias)));
+      _mm256_mask_storeu_epi8(
+          o + c0, mask32(s.d8Stride - c0),
+          _mm256_maskz_mov_epi8(
+              m, _mm256_xor_si256(sat, _mm512_castsi512_si256(flip))));
       take(d, c0,
            _mm512_mask_cmpgt_epu16_mask(m, _mm512_add_epi16(e, plus128), max8));
     }

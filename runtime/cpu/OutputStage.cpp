@@ -431,20 +431,26 @@ void OutputStage::buildFast() {
       thresholds.push_back(good);
     }
   }
+  // Whether a fitted form equals the stage on channel ch: equal at every
+  // step, one past it and at both ends, and both non-decreasing: equal
+  // everywhere on int32.
+  auto proved = [&](int64_t ch, const auto &form) {
+    auto same = [&](int64_t p) { return form.apply(p) == finish(p, ch); };
+    if (!same(INT32_MIN) || !same(INT32_MAX))
+      return false;
+    for (int64_t t : steps[ch])
+      if (!same(t) || !same(t + 1))
+        return false;
+    return true;
+  };
   // One form for the whole layer: the cheapest every channel fits.
   std::vector<FixedPoint> fits(channels_);
   for (StageForm form :
        {StageForm::Int32, StageForm::Float, StageForm::Int64}) {
     bool all = true;
     for (int64_t ch = 0; ch < channels_ && all; ++ch) {
-      FixedPoint &fp = fits[ch];
-      all = fitFixedPoint(steps[ch], gmins[ch], form, fp);
-      // Equal at every step and at both ends, and both non-decreasing:
-      // equal everywhere on int32.
-      auto same = [&](int64_t p) { return fp.apply(p) == finish(p, ch); };
-      all = all && same(INT32_MIN) && same(INT32_MAX);
-      for (size_t k = 0; all && k < steps[ch].size(); ++k)
-        all = same(steps[ch][k]) && same(steps[ch][k] + 1);
+      all = fitFixedPoint(steps[ch], gmins[ch], form, fits[ch]) &&
+            proved(ch, fits[ch]);
     }
     if (!all)
       continue;
@@ -497,11 +503,8 @@ void OutputStage::buildFast() {
     f.saturating = true;
     for (int64_t ch = 0; ch < channels_ && f.saturating; ++ch) {
       SaturatingFloat sf;
-      auto same = [&](int64_t p) { return sf.apply(p) == finish(p, ch); };
-      f.saturating = gmins[ch] == 0 && fitSaturatingFloat(steps[ch], sf) &&
-                     same(INT32_MIN) && same(INT32_MAX);
-      for (size_t k = 0; f.saturating && k < steps[ch].size(); ++k)
-        f.saturating = same(steps[ch][k]) && same(steps[ch][k] + 1);
+      f.saturating =
+          gmins[ch] == 0 && fitSaturatingFloat(steps[ch], sf) && proved(ch, sf);
       f.sa[ch] = sf.a;
       f.sb[ch] = sf.b;
       f.top8[ch] = static_cast<uint8_t>(sf.top);

@@ -112,6 +112,7 @@ private:
   std::unique_ptr<Epilogue> hybridEpilogue() const;
   ElemKind outKind_;
   bool wholeFrame_ = false;
+  static constexpr int64_t kMaxParts = 4;
   int64_t parts_ = 1, partPixels_ = 0; ///< whole frames: split parts
   bool hybrid_ = false; ///< whether the hybrid form pays (see constructor)
   int64_t bandRows_ = 1;
@@ -151,8 +152,7 @@ SeparableOp::SeparableOp(const OpContext &ctx) : k_(ctx.kernels) {
         dw_[(i * s_.kw + j) * cPad_ + ch] = static_cast<int16_t>(v);
       }
   dBound_ = maxMagnitude(in) * dwMax * taps;
-  const int64_t dBound = dBound_;
-  if (dBound > 32767)
+  if (dBound_ > 32767)
     unsupported(layer, "depthwise sums that could exceed 16 bits");
   // Byte pairs (vpmaddubsw, 64 channels a vector; the AVX-512 kernels, 3x3
   // windows, where they were measured) when two products cannot saturate
@@ -163,7 +163,7 @@ SeparableOp::SeparableOp(const OpContext &ctx) : k_(ctx.kernels) {
     dwPairs_ = pairedDepthwiseWeights(dw_.data(), taps, c, cPad_);
   pw_ = packWeights(pw, 1, c, f, DotKind::S16S16, k_);
   pw8_ = packWeights(pw, 1, c, f, DotKind::U8S8Wide, k_);
-  if (static_cast<long double>(dBound) * pw_.maxAbs * c >= 2147483647.0L)
+  if (static_cast<long double>(dBound_) * pw_.maxAbs * c >= 2147483647.0L)
     unsupported(layer, "pointwise sums that could exceed 32 bits");
   dStride_ = roundUp(c, 2);
   d8Stride_ = roundUp(c, 4);
@@ -206,7 +206,7 @@ SeparableOp::SeparableOp(const OpContext &ctx) : k_(ctx.kernels) {
     bandRows_ = s_.oh;
     // Parts of the frame split and multiplied on their own, in parallel
     // when the frame is (at least two tiles of pixels each).
-    parts_ = std::clamp<int64_t>(pixels / (2 * mrMax_), 1, 4);
+    parts_ = std::clamp<int64_t>(pixels / (2 * mrMax_), 1, kMaxParts);
     partPixels_ = (pixels + parts_ - 1) / parts_;
   }
   // Scratch: tile row pointers, tile sums, one row of depthwise sums and,
@@ -433,7 +433,7 @@ void SeparableOp::run(const Frame &frame) const {
     const int64_t parts = frame.parallel ? parts_ : 1;
     const int64_t n = frame.parallel ? partPixels_ : pixels;
     const size_t partBytes = splitBytes(n);
-    DView views[4];
+    DView views[kMaxParts];
     parallelFor(frame, parts, 1, [&](int64_t k0, int64_t k1) {
       for (int64_t k = k0; k < k1; ++k) {
         const int64_t p0 = k * n, m = std::min(pixels, p0 + n) - p0;

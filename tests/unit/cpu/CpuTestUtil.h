@@ -36,6 +36,19 @@ inline Array randomInputs(const Model &m, int n, uint32_t seed) {
                          {n, s[0], s[1], s[2]}, v);
 }
 
+/// Uniform integers in [lo, hi] from a seeded generator, for the
+/// randomized kernel tests.
+class Uniform {
+public:
+  explicit Uniform(uint32_t seed) : rng_(seed) {}
+  int64_t operator()(int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng_);
+  }
+
+private:
+  std::mt19937 rng_;
+};
+
 /// Runs the test body once per instruction set this processor supports,
 /// restoring the default afterwards.
 class ForEachIsa {

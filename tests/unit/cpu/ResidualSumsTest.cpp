@@ -3,12 +3,13 @@
 // int16 range, int8 weights over their whole range, output widths from one
 // 32-output group to several passes of the AVX-512 kernel.
 
+#include "CpuTestUtil.h"
+
 #include "runtime/cpu/Isa.h"
 #include "runtime/cpu/Kernels.h"
 
 #include <gtest/gtest.h>
 
-#include <random>
 #include <vector>
 
 using namespace akida;
@@ -16,10 +17,7 @@ using namespace akida;
 namespace {
 
 TEST(ResidualSums, EveryIsaEqualsAPlainLoop) {
-  std::mt19937 rng(5);
-  auto uni = [&](int64_t lo, int64_t hi) {
-    return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
-  };
+  cputest::Uniform uni(5);
   for (int trial = 0; trial < 60; ++trial) {
     const int64_t pixels = uni(1, 40), c = uni(1, 300);
     const int64_t wStride = 32 * uni(1, 20);

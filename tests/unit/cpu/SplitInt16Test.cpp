@@ -3,13 +3,14 @@
 // centres anywhere in int16 (so that d - o leaves int16 too), channel
 // counts that do and do not fill whole vectors, and a capacity too small.
 
+#include "CpuTestUtil.h"
+
 #include "runtime/cpu/Isa.h"
 #include "runtime/cpu/Kernels.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <random>
 #include <vector>
 
 using namespace akida;
@@ -17,7 +18,6 @@ using namespace akida;
 namespace {
 
 struct Split {
-  bool ok = false;
   std::vector<uint8_t> d8;
   std::vector<int32_t> rowStart, chan, val;
 };
@@ -26,7 +26,6 @@ Split expectedSplit(const std::vector<int16_t> &d, int64_t pixels, int64_t c,
                     int64_t dStride, const std::vector<int16_t> &center,
                     int64_t d8Stride) {
   Split s;
-  s.ok = true;
   s.d8.assign(pixels * d8Stride, 0);
   for (int64_t p = 0; p < pixels; ++p) {
     s.rowStart.push_back(static_cast<int32_t>(s.chan.size()));
@@ -45,10 +44,7 @@ Split expectedSplit(const std::vector<int16_t> &d, int64_t pixels, int64_t c,
 }
 
 TEST(SplitInt16, EveryIsaEqualsAPlainLoop) {
-  std::mt19937 rng(11);
-  auto uni = [&](int64_t lo, int64_t hi) {
-    return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
-  };
+  cputest::Uniform uni(11);
   for (int trial = 0; trial < 80; ++trial) {
     const int64_t pixels = uni(1, 30), c = uni(1, 300);
     const int64_t dStride = (c + 1) / 2 * 2 + 2 * uni(0, 3);
